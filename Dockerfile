@@ -1,0 +1,29 @@
+# Kontor's application image, used by docker-compose.yml for both `web` and `worker`.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    KONTOR_DATA_DIR=/data
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --create-home --home-dir /home/kontor kontor \
+    && mkdir -p /data \
+    && chown kontor:kontor /data
+
+WORKDIR /app
+
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+RUN pip install --no-deps .
+
+USER kontor
+EXPOSE 8000
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec waitress-serve --host=0.0.0.0 --port=8000 config.wsgi:application"]

@@ -1,0 +1,95 @@
+# Kontor: run, test and develop. GNU make; every target works from a fresh clone.
+#   make run              embedded mode (SQLite, blob folder, embedded search) on $(HOST):$(PORT)
+#   make worker           a Celery worker (production mode: CELERY_BROKER_URL and the rest set)
+#   make test             install, lint, pytest embedded, pytest production (real servers)
+#   make test-embedded    pytest in embedded mode only
+#   make test-production  start the servers, a Celery worker, pytest in production mode, stop
+#   make services-up      real servers for development under var/services (. var/services/env.sh)
+#   make services-down
+#   make bench            the benchmarks against the production servers
+#   make lint             ruff check, ruff format --check, mypy
+# Extra pytest arguments: make test-embedded PYTEST_ARGS="-k upload -x"
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Developer services (make services-up) and the benchmarks use other ports than the test run's
+# (defaults in scripts/services/lib.sh), so that all three can run at once. All are below 32768,
+# out of Linux's ephemeral range, so an outgoing connection never holds one of them.
+DEV_SERVICES_DIR := var/services
+DEV_PORTS := KONTOR_SVC_PG_PORT=25432 KONTOR_SVC_REDIS_PORT=26379 KONTOR_SVC_CEPH_MON_PORT=23300 \
+	KONTOR_SVC_RGW_PORT=27480 KONTOR_SVC_ES_PORT=29200 KONTOR_SVC_BUCKET=kontor
+BENCH_SERVICES_DIR := var/bench-services
+BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_CEPH_MON_PORT=11300 \
+	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
+
+.PHONY: help install venv run worker test test-embedded test-production lint \
+	services-up services-down bench
+
+help:
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+
+# Debian packages for the test servers, the virtualenv, the test tools (quick when present).
+install:
+	@scripts/services/install.sh
+
+# The virtualenv only (what `make run` needs).
+venv:
+	@scripts/services/install.sh --venv-only
+
+run: venv
+	@if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then \
+		echo "$(HOST):$(PORT) is already in use (another make run?); choose another: make run PORT=8001" >&2; \
+		exit 1; \
+	fi
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py ensure_superuser
+	@echo "serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	$(VENV)/bin/waitress-serve --host=$(HOST) --port=$(PORT) config.wsgi:application
+
+worker: venv
+	@if [ -z "$$CELERY_BROKER_URL" ]; then \
+		echo "CELERY_BROKER_URL is not set: in embedded mode jobs run in-process and no worker is needed." >&2; \
+		echo "For production mode against local servers: make services-up && . $(DEV_SERVICES_DIR)/env.sh" >&2; \
+		exit 1; \
+	fi
+	$(VENV)/bin/celery -A config worker --loglevel=info
+
+test: install
+	@scripts/services/run-tests.sh all
+
+test-embedded: venv
+	@scripts/services/run-tests.sh embedded
+
+test-production: install
+	@scripts/services/run-tests.sh production
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy .
+
+services-up: install
+	@$(DEV_PORTS) scripts/services/start.sh $(DEV_SERVICES_DIR)
+	@echo
+	@echo "To use them in this shell:   . $(DEV_SERVICES_DIR)/env.sh"
+	@echo "then: make run, make worker. Stop them with: make services-down"
+	@sed -n 's/^export /    /p' $(DEV_SERVICES_DIR)/env.sh
+
+services-down:
+	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
+
+# Benchmarks print their ratios against the raw engines; they write into var/bench.
+bench: install
+	@set -e; \
+	if [ ! -f bench/upload.py ]; then echo "bench/upload.py does not exist yet" >&2; exit 1; fi; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	mkdir -p var/bench/data; \
+	export KONTOR_BENCH_OUT=var/bench SECRET_KEY=kontor-bench-only KONTOR_DATA_DIR=var/bench/data; \
+	$(PY) bench/upload.py

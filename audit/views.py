@@ -1,0 +1,234 @@
+"""Audit endpoints for records managers (`role:records_manager`) and administrators.
+
+Records managers see every event, whoever it concerns and whatever the document ACLs say:
+answering "who read this document, from where" is their job, and the events carry ids and
+actions, never document contents.
+"""
+
+import csv
+import ipaddress
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, renderers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit import holds
+from audit.models import AuditEvent, LegalHold
+from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
+from audit.services import context_from
+from audit.verify import verify_chain
+from config.api import Pagination
+from permissions.access import require_records_manager
+
+EVENT_FILTERS = [
+    OpenApiParameter("actor", str, description="username"),
+    OpenApiParameter("action", str),
+    OpenApiParameter("object_type", str),
+    OpenApiParameter("object_id", str),
+    OpenApiParameter("after", str, description="ISO 8601 date or date-time (inclusive)"),
+    OpenApiParameter("before", str, description="ISO 8601 date or date-time (exclusive)"),
+    OpenApiParameter("ip", str),
+]
+CSV_COLUMNS = [
+    "seq",
+    "at",
+    "actor",
+    "ip",
+    "user_agent",
+    "action",
+    "object_type",
+    "object_id",
+    "details",
+    "hash",
+    "prev_hash",
+]
+
+
+def _moment(params: Any, name: str) -> datetime | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise exceptions.ValidationError({name: ["Expected an ISO 8601 date or date-time."]})
+    return make_aware(moment) if is_naive(moment) else moment
+
+
+def filtered_events(params: Any) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.all()
+    for name, field in (
+        ("actor", "actor_username"),
+        ("action", "action"),
+        ("object_type", "object_type"),
+        ("object_id", "object_id"),
+    ):
+        value = params.get(name)
+        if value:
+            events = events.filter(**{field: value})
+    ip = params.get("ip")
+    if ip:
+        try:
+            events = events.filter(ip=str(ipaddress.ip_address(ip)))
+        except ValueError:
+            raise exceptions.ValidationError({"ip": ["Not an IP address."]}) from None
+    after = _moment(params, "after")
+    if after:
+        events = events.filter(at__gte=after)
+    before = _moment(params, "before")
+    if before:
+        events = events.filter(at__lt=before)
+    return events
+
+
+class AuditEventsView(APIView):
+    @extend_schema(parameters=EVENT_FILTERS, responses=AuditEventSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        require_records_manager(request.user)
+        events = filtered_events(request.query_params).order_by("-seq")
+        paginator = Pagination()
+        page = paginator.paginate_queryset(events, request, view=self)
+        return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Declares `?format=csv` to content negotiation; the view streams the body itself."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None) -> Any:
+        return data
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for event in events.iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                event.seq,
+                event.at.isoformat(),
+                event.actor_username,
+                event.ip or "",
+                event.user_agent,
+                event.action,
+                event.object_type,
+                event.object_id,
+                json.dumps(event.details, sort_keys=True, ensure_ascii=False),
+                event.hash,
+                event.prev_hash,
+            ]
+        )
+
+
+class AuditExportView(APIView):
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    @extend_schema(
+        parameters=[*EVENT_FILTERS, OpenApiParameter("format", str, enum=["csv"])],
+        responses={(200, "text/csv"): OpenApiResponse(description="CSV, one event per row")},
+    )
+    def get(self, request: Request) -> StreamingHttpResponse:
+        require_records_manager(request.user)
+        events = filtered_events(request.query_params).order_by("seq")
+        response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+        return response
+
+
+class AuditVerifyView(APIView):
+    @extend_schema(responses=VerificationSerializer)
+    def get(self, request: Request) -> Response:
+        require_records_manager(request.user)
+        result = verify_chain()
+        return Response(
+            {
+                "ok": result.ok,
+                "checked": result.checked,
+                "first_bad_seq": result.first_bad_seq,
+                "reason": result.reason,
+            }
+        )
+
+
+class HoldsView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("active", bool),
+            OpenApiParameter("object_type", str),
+            OpenApiParameter("object_id", int),
+        ],
+        responses=LegalHoldSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        require_records_manager(request.user)
+        found = LegalHold.objects.select_related("placed_by", "lifted_by")
+        active = request.query_params.get("active")
+        if active in ("true", "1"):
+            found = found.filter(lifted_at__isnull=True)
+        elif active in ("false", "0"):
+            found = found.filter(lifted_at__isnull=False)
+        if request.query_params.get("object_type"):
+            found = found.filter(object_type=request.query_params["object_type"])
+        object_id = request.query_params.get("object_id")
+        if object_id:
+            if not object_id.isdigit():
+                raise exceptions.ValidationError({"object_id": ["Expected a number."]})
+            found = found.filter(object_id=int(object_id))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(found, request, view=self)
+        return paginator.get_paginated_response(LegalHoldSerializer(page, many=True).data)
+
+    @extend_schema(request=LegalHoldSerializer, responses={201: LegalHoldSerializer})
+    def post(self, request: Request) -> Response:
+        require_records_manager(request.user)
+        form = LegalHoldSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        hold = holds.place_hold(
+            context=context_from(request),
+            object_type=form.validated_data["object_type"],
+            object_id=form.validated_data["object_id"],
+            reason=form.validated_data["reason"],
+        )
+        return Response(LegalHoldSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+
+class HoldDetailView(APIView):
+    def _hold(self, request: Request, pk: int) -> LegalHold:
+        require_records_manager(request.user)
+        hold = LegalHold.objects.filter(pk=pk).first()
+        if hold is None:
+            raise exceptions.NotFound()
+        return hold
+
+    @extend_schema(responses=LegalHoldSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(LegalHoldSerializer(self._hold(request, pk)).data)
+
+    @extend_schema(request=None, responses=LegalHoldSerializer)
+    def delete(self, request: Request, pk: int) -> Response:
+        """Lift the hold (it stays listed, with who lifted it and when)."""
+        hold = holds.lift_hold(context=context_from(request), hold=self._hold(request, pk))
+        return Response(LegalHoldSerializer(hold).data)

@@ -1,0 +1,1 @@
+"""Permissions: principals, roles, ACL decisions. Views and search ask only this package."""

@@ -1,0 +1,143 @@
+"""Object access for views: invisible answers 404, visible-but-not-allowed answers 403.
+
+Every refusal is an `access_denied` audit event (object, permission, reason), also for a 404 on
+a document or folder that exists but is invisible to the caller. `record()` commits in its own
+transaction (requests are not atomic), so the event stays although the view then raises.
+"""
+
+from typing import Any
+
+from rest_framework import exceptions
+
+from audit.services import RequestContext, context_from, record
+from permissions.codes import Permission
+from permissions.middleware import current_request
+from permissions.principals import has_role, is_admin
+from permissions.selectors import can, can_on_folder, documents_for, folders_for
+
+MAX_ID = 2**63 - 1
+
+
+def _context(user: Any) -> RequestContext:
+    request = current_request.get()
+    if request is None:
+        return RequestContext(user=user)
+    return context_from(request, user)
+
+
+def record_refusal(
+    user: Any, *, object_type: str, object_id: Any, permission: str, reason: str
+) -> None:
+    record(
+        _context(user),
+        "access_denied",
+        object_type=object_type,
+        object_id=object_id,
+        details={"permission": permission, "reason": reason},
+    )
+
+
+def _as_id(pk: Any) -> int | None:
+    try:
+        value = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
+def get_document(user: Any, pk: Any, permission: str = Permission.VIEW) -> Any:
+    """The document if the user may see it (else 404) and holds `permission` (else 403)."""
+    from repository.models import Document
+
+    document_id = _as_id(pk)
+    if document_id is None:
+        raise exceptions.NotFound()
+    document = (
+        documents_for(user)
+        .select_related("owner", "locked_by", "document_type", "current_version")
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        if Document.objects.filter(pk=document_id, is_deleted=False).exists():
+            record_refusal(
+                user,
+                object_type="document",
+                object_id=document_id,
+                permission=Permission.VIEW,
+                reason="not_visible",
+            )
+        raise exceptions.NotFound()
+    if permission != Permission.VIEW and not can(user, permission, document):
+        record_refusal(
+            user,
+            object_type="document",
+            object_id=document_id,
+            permission=permission,
+            reason="missing_permission",
+        )
+        raise exceptions.PermissionDenied(
+            f"You do not have the '{permission}' permission on this document.",
+            code="permission_denied",
+        )
+    return document
+
+
+def get_folder(
+    user: Any, pk: Any, *, manage: bool = False, permission: str | None = None
+) -> Any:
+    """The folder if the user may view it (else 404) and holds `permission` (else 403).
+
+    `manage=True` (create inside, rename, move, delete) asks for `edit` on the folder.
+    """
+    from repository.models import Folder
+
+    folder_id = _as_id(pk)
+    if folder_id is None:
+        raise exceptions.NotFound()
+    folder = folders_for(user).filter(pk=folder_id).first()
+    if folder is None:
+        if Folder.objects.filter(pk=folder_id).exists():
+            record_refusal(
+                user,
+                object_type="folder",
+                object_id=folder_id,
+                permission=Permission.VIEW,
+                reason="not_visible",
+            )
+        raise exceptions.NotFound()
+    needed = permission or (Permission.EDIT if manage else Permission.VIEW)
+    if needed != Permission.VIEW and not can_on_folder(user, needed, folder):
+        record_refusal(
+            user,
+            object_type="folder",
+            object_id=folder_id,
+            permission=needed,
+            reason="missing_permission",
+        )
+        raise exceptions.PermissionDenied(
+            f"You do not have the '{needed}' permission on this folder.",
+            code="permission_denied",
+        )
+    return folder
+
+
+def require_admin(user: Any) -> None:
+    if not is_admin(user):
+        record_refusal(user, object_type="", object_id="", permission="admin", reason="not_admin")
+        raise exceptions.PermissionDenied("Administrators only.", code="admin_only")
+
+
+def require_records_manager(user: Any) -> None:
+    """Records managers (`role:records_manager`) and administrators."""
+    if not has_role(user, "records_manager"):
+        record_refusal(
+            user,
+            object_type="",
+            object_id="",
+            permission="records_manager",
+            reason="not_records_manager",
+        )
+        raise exceptions.PermissionDenied(
+            "Records managers and administrators only.", code="records_manager_only"
+        )

@@ -1,0 +1,136 @@
+"""ACL use cases: read and replace the ACL of a folder or a document. Atomic and audited."""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.db.models import Q
+from rest_framework import exceptions
+
+from audit.services import RequestContext, record
+from permissions import tree
+from permissions.codes import EVERYONE
+from permissions.models import AccessControlEntry, AccessControlList, Role, RoleAssignment
+from permissions.principals import is_admin
+
+
+def _key(target: Any) -> str:
+    from repository.models import Document
+
+    return "document" if isinstance(target, Document) else "folder"
+
+
+def read_acl(target: Any) -> dict[str, Any]:
+    """`{"inherit", "owner_rights", "entries": [{"principal", "permissions", "effect"}]}`."""
+    key = _key(target)
+    acl = AccessControlList.objects.filter(**{key: target}).first()
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for entry in AccessControlEntry.objects.filter(**{key: target}).order_by("id"):
+        grouped.setdefault((entry.principal, entry.effect), []).append(entry.permission)
+    return {
+        "inherit": acl.inherit if acl else True,
+        "owner_rights": acl.owner_rights if acl else True,
+        "entries": [
+            {"principal": principal, "permissions": permissions, "effect": effect}
+            for (principal, effect), permissions in grouped.items()
+        ],
+    }
+
+
+def unknown_principals(principals: set[str]) -> list[str]:
+    """Principals that name no existing user, group or role."""
+    wanted: dict[str, set[str]] = {"user": set(), "group": set(), "role": set()}
+    unknown: list[str] = []
+    for principal in principals:
+        kind, _, name = principal.partition(":")
+        if principal == EVERYONE:
+            continue
+        if kind in wanted and name:
+            wanted[kind].add(name)
+        else:
+            unknown.append(principal)
+    users = set(User.objects.filter(username__in=wanted["user"]).values_list("username", flat=True))
+    groups = set(Group.objects.filter(name__in=wanted["group"]).values_list("name", flat=True))
+    roles = set(Role.values) | set(
+        RoleAssignment.objects.filter(role__in=wanted["role"]).values_list("role", flat=True)
+    )
+    unknown += [f"user:{name}" for name in wanted["user"] - users]
+    unknown += [f"group:{name}" for name in wanted["group"] - groups]
+    unknown += [f"role:{name}" for name in wanted["role"] - roles]
+    return sorted(unknown)
+
+
+def set_acl(
+    *,
+    context: RequestContext,
+    target: Any,
+    inherit: bool,
+    entries: list[dict[str, Any]],
+    owner_rights: bool | None = None,
+) -> dict[str, Any]:
+    """Replace the target's ACL. The caller checked `manage_acl`; owner rights are admin-only."""
+    key = _key(target)
+    unknown = unknown_principals({entry["principal"] for entry in entries})
+    if unknown:
+        raise exceptions.ValidationError(
+            {"entries": [f"Unknown principals: {', '.join(unknown)}."]}, code="unknown_principal"
+        )
+    with transaction.atomic():
+        before = read_acl(target)
+        if owner_rights is not None and owner_rights != before["owner_rights"]:
+            if not is_admin(context.user):
+                raise exceptions.PermissionDenied(
+                    "Only an administrator may change the owner's rights.", code="admin_only"
+                )
+        acl, _ = AccessControlList.objects.get_or_create(**{key: target})
+        acl.inherit = inherit
+        if owner_rights is not None:
+            acl.owner_rights = owner_rights
+        acl.updated_by = context.user
+        acl.save()
+        AccessControlEntry.objects.filter(**{key: target}).delete()
+        rows = {
+            (entry["principal"], permission, entry["effect"])
+            for entry in entries
+            for permission in entry["permissions"]
+        }
+        AccessControlEntry.objects.bulk_create(
+            AccessControlEntry(principal=principal, permission=permission, effect=effect, **{key: target})
+            for principal, permission, effect in sorted(rows)
+        )
+        after = read_acl(target)
+        if key == "folder" and before["inherit"] != inherit:
+            tree.folder_inheritance_changed(target)
+        record(
+            context,
+            f"{key}.acl_change",
+            object_type=key,
+            object_id=target.pk,
+            details={"before": before, "after": after},
+        )
+        _notify_search(key, target)
+    return after
+
+
+def _notify_search(key: str, target: Any) -> None:
+    from search import documents_changed
+
+    if key == "document":
+        documents_changed([target.pk])
+    else:
+        documents_changed(list(tree.documents_below(target.pk)))
+
+
+def documents_affected_by(principals: set[str]) -> list[int]:
+    """Documents whose view decision may change when these principals' members change."""
+    from repository.models import Document
+
+    if not principals:
+        return []
+    entries = AccessControlEntry.objects.filter(principal__in=principals)
+    direct = entries.filter(document__isnull=False).values("document_id")
+    folders = entries.filter(folder__isnull=False).values("folder_id")
+    affected = Document.objects.filter(is_deleted=False).filter(
+        Q(pk__in=direct) | Q(folder__ancestor_links__ancestor_id__in=folders)
+    )
+    return list(affected.values_list("pk", flat=True).distinct())

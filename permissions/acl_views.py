@@ -1,0 +1,80 @@
+"""ACL endpoints: read/replace an object's ACL, explain a user's effective permissions."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.services import context_from
+from permissions import acl
+from permissions.access import get_document, get_folder
+from permissions.codes import Permission, user_principal
+from permissions.selectors import explain
+from permissions.serializers import AclSerializer, EffectivePermissionsSerializer
+
+
+def _replace(request: Request, target: Any) -> Response:
+    form = AclSerializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    data = form.validated_data
+    result = acl.set_acl(
+        context=context_from(request),
+        target=target,
+        inherit=data["inherit"],
+        entries=data["entries"],
+        owner_rights=data.get("owner_rights"),
+    )
+    return Response(result)
+
+
+class DocumentAclView(APIView):
+    @extend_schema(responses=AclSerializer, operation_id="documents_acl_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(acl.read_acl(get_document(request.user, pk, Permission.MANAGE_ACL)))
+
+    @extend_schema(request=AclSerializer, responses=AclSerializer, operation_id="documents_acl_update")
+    def put(self, request: Request, pk: int) -> Response:
+        return _replace(request, get_document(request.user, pk, Permission.MANAGE_ACL))
+
+
+class FolderAclView(APIView):
+    @extend_schema(responses=AclSerializer, operation_id="folders_acl_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        folder = get_folder(request.user, pk, permission=Permission.MANAGE_ACL)
+        return Response(acl.read_acl(folder))
+
+    @extend_schema(request=AclSerializer, responses=AclSerializer, operation_id="folders_acl_update")
+    def put(self, request: Request, pk: int) -> Response:
+        return _replace(request, get_folder(request.user, pk, permission=Permission.MANAGE_ACL))
+
+
+class DocumentPermissionsView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "principal", str, description="user:<username>; the caller when omitted"
+            )
+        ],
+        responses=EffectivePermissionsSerializer,
+        operation_id="documents_permissions_retrieve",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        document = get_document(request.user, pk)
+        principal = request.query_params.get("principal") or user_principal(
+            request.user.get_username()
+        )
+        kind, _, username = principal.partition(":")
+        if kind != "user" or not username:
+            raise exceptions.ValidationError(
+                {"principal": ["Effective permissions are those of a user: user:<username>."]}
+            )
+        if username != request.user.get_username():
+            get_document(request.user, pk, Permission.MANAGE_ACL)
+        subject = User.objects.filter(username=username).first()
+        if subject is None:
+            raise exceptions.ValidationError({"principal": [f"Unknown principal {principal}."]})
+        return Response(explain(subject, document))

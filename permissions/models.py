@@ -1,0 +1,143 @@
+"""Roles and ACLs: who may do what to which folder or document, stored as data.
+
+`AccessControlList` holds the per-object switches (`inherit`, `owner_rights`);
+`AccessControlEntry` one (principal, permission, effect) on a folder or a document;
+`FolderAncestor` is the folder tree's closure table, so "every folder above this one" is a join,
+never a walk up the tree in Python.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from permissions.codes import Permission
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    RECORDS_MANAGER = "records_manager", "Records manager"
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user; principals `role:<name>` in ACL entries refer to these."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_user_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role}"
+
+
+class Effect(models.TextChoices):
+    ALLOW = "allow", "Allow"
+    DENY = "deny", "Deny"
+
+
+_ONE_TARGET = Q(folder__isnull=False, document__isnull=True) | Q(
+    folder__isnull=True, document__isnull=False
+)
+
+
+class AccessControlList(models.Model):
+    """The switches of one object's ACL; an object without a row inherits, owner rights on."""
+
+    folder = models.OneToOneField(
+        "repository.Folder", null=True, blank=True, on_delete=models.CASCADE, related_name="acl"
+    )
+    document = models.OneToOneField(
+        "repository.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="acl"
+    )
+    inherit = models.BooleanField(default=True)
+    owner_rights = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=_ONE_TARGET, name="acl_one_target")]
+
+    def __str__(self) -> str:
+        target = f"folder:{self.folder_id}" if self.folder_id else f"document:{self.document_id}"
+        return f"ACL of {target}"
+
+
+class AccessControlEntry(models.Model):
+    """One permission allowed or denied to one principal on a folder or a document."""
+
+    folder = models.ForeignKey(
+        "repository.Folder",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acl_entries",
+    )
+    document = models.ForeignKey(
+        "repository.Document",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="acl_entries",
+    )
+    principal = models.CharField(max_length=200)
+    permission = models.CharField(max_length=32, choices=Permission.choices)
+    effect = models.CharField(max_length=8, choices=Effect.choices)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["permission", "principal", "folder"], name="ace_folder_lookup"),
+            models.Index(fields=["permission", "principal", "document"], name="ace_doc_lookup"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_ONE_TARGET, name="ace_one_target"),
+            models.UniqueConstraint(
+                fields=["folder", "principal", "permission", "effect"],
+                condition=Q(folder__isnull=False),
+                name="unique_folder_ace",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "principal", "permission", "effect"],
+                condition=Q(document__isnull=False),
+                name="unique_document_ace",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"folder:{self.folder_id}" if self.folder_id else f"document:{self.document_id}"
+        return f"{self.effect} {self.permission} to {self.principal} on {target}"
+
+
+class FolderAncestor(models.Model):
+    """Closure of the folder tree: `ancestor` is `depth` levels above `folder` (0 = itself).
+
+    `is_inherited` says whether entries on `ancestor` reach `folder`: false when a folder on the
+    way up (from `folder` inclusive to `ancestor` exclusive) has `inherit: false`.
+    """
+
+    folder = models.ForeignKey(
+        "repository.Folder", on_delete=models.CASCADE, related_name="ancestor_links"
+    )
+    ancestor = models.ForeignKey(
+        "repository.Folder", on_delete=models.CASCADE, related_name="descendant_links"
+    )
+    depth = models.PositiveIntegerField()
+    is_inherited = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["folder", "ancestor"], name="unique_folder_ancestor"),
+        ]
+        indexes = [
+            models.Index(fields=["ancestor", "is_inherited", "folder"], name="closure_down"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} is {self.depth} above {self.folder_id}"

@@ -1,0 +1,371 @@
+"""The one place that answers "which documents and folders may this user see or act on".
+
+Every read path (lists, detail, download, text, versions, links, duplicates, search) goes through
+`documents_for()`; single-object checks are the same filter plus `pk=`, so a list and an object
+check cannot disagree. The rule, for one user U, one permission P and one document D:
+
+1. Administrators (superusers, `role:admin`) hold every permission on everything.
+2. The owner of D holds every permission on D, whatever the entries say, unless an administrator
+   switched `owner_rights` off on D's ACL. The same holds for a folder's owner on that folder
+   (not on what is inside it).
+3. Otherwise the entries for P naming any of U's principals (`user:U`, `group:<each group>`,
+   `role:<each role>`, `everyone`) are ranked by level: entries on D itself are level 0, entries
+   on D's folder level 1, its parent level 2, and so on up to the root. `inherit: false` on D
+   drops every folder level; `inherit: false` on a folder drops the levels above that folder.
+4. The nearest level holding any such entry decides; at that level a deny beats an allow. So a
+   deny beats allows at its own level and at every level above it, an entry on the object beats
+   inherited ones, and an allow on a subfolder re-grants what a deny further up took away.
+5. No entry and no owner right: no permission (deny by default).
+6. Extra grant sources (`register_grant_source`) add allows on top, e.g. approvers of a running
+   route step viewing the version under review; their sources say `"on": "route"`.
+
+Evaluation is set-based SQL: the folders on which U holds P come from one grouped query over
+`AccessControlEntry` joined to the `FolderAncestor` closure table (ranks are `2*level + allow`,
+the minimum decides: odd = allow); documents then filter on `folder_id IN (...)` plus the few
+documents that carry entries of their own. No per-row Python, the same on SQLite and PostgreSQL.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Mod
+
+from permissions.codes import EVERYONE, Permission, user_principal
+from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
+from permissions.principals import is_admin, principals_of
+
+
+def _document_model() -> Any:
+    from repository.models import Document
+
+    return Document
+
+
+def _folder_model() -> Any:
+    from repository.models import Folder
+
+    return Folder
+
+
+def _is_authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+# --- Extra grant sources (routes) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantSource:
+    """Another reason than the ACL to hold a permission (e.g. `route` for approvers).
+
+    `document_ids(user, permission)` returns a queryset of document ids (or None for none);
+    `viewers(document)` the principals that may view a document through this source.
+    """
+
+    name: str
+    document_ids: Callable[[Any, str], QuerySet[Any] | None]
+    viewers: Callable[[Any], Iterable[str]]
+
+
+_grant_sources: dict[str, GrantSource] = {}
+
+
+def register_grant_source(source: GrantSource) -> None:
+    """Hook for other apps (lifecycle: approvers of a running step get view/download)."""
+    _grant_sources[source.name] = source
+
+
+def _extra_grant_filter(user: Any, permission: str) -> Q:
+    condition = Q(pk__in=[])
+    for source in _grant_sources.values():
+        ids = source.document_ids(user, permission)
+        if ids is not None:
+            condition |= Q(pk__in=ids)
+    return condition
+
+
+# --- The set-based rule ---------------------------------------------------------------------
+
+
+def _rank(depth: Any, effect_field: str) -> Any:
+    """2*level + 1 for an allow, 2*level for a deny: the minimum decides, deny wins ties."""
+    return depth * Value(2) + Case(
+        When(**{effect_field: Effect.DENY}, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def allowed_folder_ids(principals: list[str], permission: str) -> QuerySet[Any]:
+    """Ids of folders on which these principals hold `permission` through ACL entries."""
+    return (
+        FolderAncestor.objects.filter(
+            is_inherited=True,
+            ancestor__acl_entries__permission=permission,
+            ancestor__acl_entries__principal__in=principals,
+        )
+        .values("folder_id")
+        .annotate(best=Min(_rank(F("depth"), "ancestor__acl_entries__effect")))
+        .annotate(parity=Mod("best", Value(2), output_field=IntegerField()))
+        .filter(parity=1)
+        .values("folder_id")
+    )
+
+
+def _document_entry_filter(principals: list[str], permission: str) -> Q:
+    entries = AccessControlEntry.objects.filter(
+        document__isnull=False, permission=permission, principal__in=principals
+    )
+    with_entries = entries.values("document_id")
+    allowed = entries.filter(effect=Effect.ALLOW).values("document_id")
+    denied = entries.filter(effect=Effect.DENY).values("document_id")
+    not_inheriting = AccessControlList.objects.filter(
+        document__isnull=False, inherit=False
+    ).values("document_id")
+    direct = Q(pk__in=allowed) & ~Q(pk__in=denied)
+    inherited = (
+        Q(folder_id__in=allowed_folder_ids(principals, permission))
+        & ~Q(pk__in=with_entries)
+        & ~Q(pk__in=not_inheriting)
+    )
+    return direct | inherited
+
+
+def _owner_filter(user: Any, target: str) -> Q:
+    switched_off = AccessControlList.objects.filter(
+        **{f"{target}__isnull": False, "owner_rights": False}
+    ).values(f"{target}_id")
+    return Q(owner=user) & ~Q(pk__in=switched_off)
+
+
+def documents_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
+    """Live (not trashed) documents on which `user` holds `permission`."""
+    documents = _document_model().objects.filter(is_deleted=False)
+    if not _is_authenticated(user):
+        return documents.none()
+    if is_admin(user):
+        return documents
+    principals = principals_of(user)
+    return documents.filter(
+        _owner_filter(user, "document")
+        | _document_entry_filter(principals, permission)
+        | _extra_grant_filter(user, permission)
+    )
+
+
+def can(user: Any, permission: str, document: Any) -> bool:
+    return documents_for(user, permission).filter(pk=document.pk).exists()
+
+
+def folders_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
+    """Folders on which `user` holds `permission` (same rule, the folder as the object)."""
+    folders = _folder_model().objects.all()
+    if not _is_authenticated(user):
+        return folders.none()
+    if is_admin(user):
+        return folders
+    principals = principals_of(user)
+    return folders.filter(
+        _owner_filter(user, "folder") | Q(pk__in=allowed_folder_ids(principals, permission))
+    )
+
+
+def can_on_folder(user: Any, permission: str, folder: Any) -> bool:
+    return folders_for(user, permission).filter(pk=folder.pk).exists()
+
+
+# --- Explanations (one object, for the effective-permissions endpoint) ----------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    permission: str
+    effect: str
+    principal: str
+    on: str
+    inherited: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "permission": self.permission,
+            "effect": self.effect,
+            "principal": self.principal,
+            "on": self.on,
+            "inherited": self.inherited,
+        }
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    rank: int
+    source: Source
+
+
+def _ranked_entries(target: Any, *, is_document: bool) -> list[_Ranked]:
+    """Every entry that reaches `target`, ranked by level (ignores principals)."""
+    ranked: list[_Ranked] = []
+    inherit = True
+    folder_id: int | None
+    if is_document:
+        acl = AccessControlList.objects.filter(document=target).first()
+        inherit = acl.inherit if acl else True
+        for entry in AccessControlEntry.objects.filter(document=target):
+            source = Source(
+                entry.permission, entry.effect, entry.principal, f"document:{target.pk}", False
+            )
+            ranked.append(_Ranked(int(entry.effect == Effect.ALLOW), source))
+        folder_id = target.folder_id
+        offset = 1
+    else:
+        folder_id = target.pk
+        offset = 0
+    if folder_id is None or not inherit:
+        return ranked
+    links = FolderAncestor.objects.filter(folder_id=folder_id, is_inherited=True)
+    depths = dict(links.values_list("ancestor_id", "depth"))
+    for entry in AccessControlEntry.objects.filter(folder_id__in=depths):
+        level = depths[entry.folder_id] + offset  # type: ignore[index]
+        source = Source(
+            entry.permission, entry.effect, entry.principal, f"folder:{entry.folder_id}", level > 0
+        )
+        ranked.append(_Ranked(2 * level + int(entry.effect == Effect.ALLOW), source))
+    return ranked
+
+
+def explain(user: Any, target: Any, *, is_document: bool = True) -> dict[str, Any]:
+    """Effective permissions of `user` on a document (or folder) and where each comes from.
+
+    Follows the module rule exactly; a test checks it agrees with `documents_for()`.
+    """
+    principal = user_principal(user.get_username())
+    if is_admin(user):
+        sources = [Source(p, Effect.ALLOW, principal, "admin", False) for p in Permission.values]
+        return _explanation(principal, sources)
+    principals = set(principals_of(user))
+    target_key = "document" if is_document else "folder"
+    acl = AccessControlList.objects.filter(**{target_key: target}).first()
+    owner_rights = acl.owner_rights if acl else True
+    is_owner = owner_rights and target.owner_id == user.pk
+    ranked = [item for item in _ranked_entries(target, is_document=is_document)]
+    sources: list[Source] = []
+    for permission in Permission.values:
+        if is_owner:
+            sources.append(Source(permission, Effect.ALLOW, principal, "owner", False))
+            continue
+        mine = [
+            item
+            for item in ranked
+            if item.source.permission == permission and item.source.principal in principals
+        ]
+        if mine:
+            best = min(item.rank for item in mine)
+            level = best // 2
+            effect = Effect.ALLOW if best % 2 else Effect.DENY
+            sources.extend(
+                item.source
+                for item in mine
+                if item.rank // 2 == level and item.source.effect == effect
+            )
+            if effect == Effect.ALLOW:
+                continue
+        if is_document and _granted_by_extra_source(user, permission, target):
+            sources.append(Source(permission, Effect.ALLOW, principal, "route", False))
+    return _explanation(principal, sources)
+
+
+def _granted_by_extra_source(user: Any, permission: str, document: Any) -> bool:
+    for source in _grant_sources.values():
+        ids = source.document_ids(user, permission)
+        if ids is not None and ids.filter(pk=document.pk).exists():
+            return True
+    return False
+
+
+def _explanation(principal: str, sources: list[Source]) -> dict[str, Any]:
+    held = {s.permission for s in sources if s.effect == Effect.ALLOW}
+    return {
+        "principal": principal,
+        "permissions": [p for p in Permission.values if p in held],
+        "sources": [s.as_dict() for s in sources],
+    }
+
+
+# --- Search trimming ------------------------------------------------------------------------
+
+
+def search_principals(user: Any) -> list[str] | None:
+    """Principal terms a search must match (None: no trimming, e.g. administrators)."""
+    if is_admin(user):
+        return None
+    return principals_of(user)
+
+
+def _members(principal: str) -> set[int] | None:
+    """User ids a principal stands for; None for everyone."""
+    from permissions.models import RoleAssignment
+
+    kind, _, name = principal.partition(":")
+    if principal == EVERYONE:
+        return None
+    if kind == "user":
+        return set(User.objects.filter(username=name).values_list("pk", flat=True))
+    if kind == "group":
+        return set(User.objects.filter(groups__name=name).values_list("pk", flat=True))
+    if kind == "role":
+        return set(RoleAssignment.objects.filter(role=name).values_list("user_id", flat=True))
+    return set()
+
+
+def _overlaps(left: set[int] | None, right: set[int] | None) -> bool:
+    if left is None:
+        return right is None or bool(right)
+    if right is None:
+        return bool(left)
+    return bool(left & right)
+
+
+def viewers_of(document: Any) -> list[str]:
+    """Principal terms stored with an indexed document: exactly whoever may view it.
+
+    A search hit is kept when one of the caller's principals is among these terms. A group,
+    role or `everyone` term is stored only when every one of its members may view; when a deny
+    for another principal at the same or a nearer level cuts some members out, the members who
+    still may view are stored one by one as `user:` terms instead. Administrators need no term.
+    """
+    acl = AccessControlList.objects.filter(document=document).first()
+    terms: set[str] = set()
+    if acl is None or acl.owner_rights:
+        terms.add(user_principal(document.owner.get_username()))
+    ranks: dict[str, int] = {}
+    for item in _ranked_entries(document, is_document=True):
+        if item.source.permission == Permission.VIEW:
+            principal = item.source.principal
+            ranks[principal] = min(ranks.get(principal, item.rank), item.rank)
+    denied = {principal: rank for principal, rank in ranks.items() if rank % 2 == 0}
+    members = {principal: _members(principal) for principal in ranks}
+    for principal, rank in ranks.items():
+        if rank % 2 == 0:
+            continue
+        cut = [other for other, other_rank in denied.items() if other_rank < rank]
+        if not any(_overlaps(members[principal], members[other]) for other in cut):
+            terms.add(principal)
+            continue
+        terms.update(_members_who_may_view(members[principal], ranks))
+    for source in _grant_sources.values():
+        terms.update(source.viewers(document))
+    return sorted(terms)
+
+
+def _members_who_may_view(member_ids: set[int] | None, ranks: dict[str, int]) -> set[str]:
+    users = User.objects.filter(is_active=True)
+    if member_ids is not None:
+        users = users.filter(pk__in=member_ids)
+    allowed: set[str] = set()
+    for user in users.prefetch_related("groups"):
+        mine = [ranks[p] for p in principals_of(user) if p in ranks]
+        if mine and min(mine) % 2 == 1:
+            allowed.add(user_principal(user.get_username()))
+    return allowed

@@ -1,0 +1,93 @@
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from rest_framework import serializers
+
+from permissions.codes import Permission
+from permissions.models import Effect
+from permissions.principals import is_admin, roles_of
+
+ROLE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+
+
+class TokenRequestSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=1024, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField()
+
+
+class UserSerializer(serializers.Serializer[Any]):
+    username = serializers.RegexField(r"^[\w.@+-]{1,150}$")
+    password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=1024)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+    roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
+    is_admin = serializers.BooleanField(read_only=True)
+    is_active = serializers.BooleanField(required=False)
+
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        return {
+            "username": instance.username,
+            "email": instance.email,
+            "groups": sorted(instance.groups.values_list("name", flat=True)),
+            "roles": roles_of(instance),
+            "is_admin": is_admin(instance),
+            "is_active": instance.is_active,
+        }
+
+
+class GroupSerializer(serializers.Serializer[Any]):
+    name = serializers.RegexField(r"^[\w .@+-]{1,150}$")
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=150), required=False, default=list
+    )
+
+    def to_representation(self, instance: Group) -> dict[str, Any]:
+        return {
+            "name": instance.name,
+            "members": sorted(instance.user_set.values_list("username", flat=True)),
+        }
+
+
+PRINCIPAL_PATTERN = r"^(everyone|(user|group|role):[^\s:][^:]{0,149})$"
+
+
+class AclEntrySerializer(serializers.Serializer[Any]):
+    principal = serializers.RegexField(PRINCIPAL_PATTERN, max_length=200)
+    permissions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Permission.choices), allow_empty=False
+    )
+    effect = serializers.ChoiceField(choices=Effect.choices, default=Effect.ALLOW)
+
+
+class AclSerializer(serializers.Serializer[Any]):
+    """An object's ACL. `owner_rights` (administrators only) turns the owner's rights off."""
+
+    inherit = serializers.BooleanField(default=True)
+    owner_rights = serializers.BooleanField(required=False)
+    entries = AclEntrySerializer(many=True, allow_empty=True)
+
+    def validate_entries(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(value) > MAX_ENTRIES:
+            raise serializers.ValidationError(f"At most {MAX_ENTRIES} entries.")
+        return value
+
+
+MAX_ENTRIES = 500
+
+
+class SourceSerializer(serializers.Serializer[Any]):
+    permission = serializers.CharField()
+    effect = serializers.ChoiceField(choices=Effect.choices)
+    principal = serializers.CharField()
+    on = serializers.CharField(help_text="folder:<id>, document:<id>, owner, route or admin")
+    inherited = serializers.BooleanField()
+
+
+class EffectivePermissionsSerializer(serializers.Serializer[Any]):
+    principal = serializers.CharField()
+    permissions = serializers.ListField(child=serializers.CharField())
+    sources = SourceSerializer(many=True)

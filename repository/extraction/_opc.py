@@ -1,0 +1,61 @@
+"""Office Open XML packaging: following relationships from one part to others."""
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from ._xml import local_name, parse_stream
+from ._zipguard import GuardedArchive
+
+_EXTERNAL = "External"
+
+
+@dataclass(frozen=True)
+class Relationship:
+    id: str
+    type: str
+    member: str | None  # the archive member it points to; None when absent or external
+
+
+class _RelationshipCollector:
+    def __init__(self) -> None:
+        self.found: list[dict[str, str]] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if local_name(tag)[1] == "Relationship":
+            self.found.append(attrib)
+
+    def end(self, tag: str) -> None:
+        return None
+
+    def data(self, data: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def relationships_of(archive: GuardedArchive, part: str, *, label: str) -> list[Relationship]:
+    """Relationships declared by `part` ("" for the package itself), targets resolved."""
+    folder, filename = posixpath.split(part)
+    rels_name = archive.find(posixpath.join(folder, "_rels", f"{filename}.rels"))
+    if rels_name is None:
+        return []
+    collector = _RelationshipCollector()
+    parse_stream(archive.iter_member(rels_name), collector, part=rels_name, label=label)
+    relationships = []
+    for attrib in collector.found:
+        target = attrib.get("Target", "")
+        member = None
+        if attrib.get("TargetMode") != _EXTERNAL and target:
+            member = archive.find(_resolve(folder, unquote(target)))
+        relationships.append(
+            Relationship(id=attrib.get("Id", ""), type=attrib.get("Type", ""), member=member)
+        )
+    return relationships
+
+
+def _resolve(folder: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target).lstrip("/")
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/")

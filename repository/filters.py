@@ -1,0 +1,114 @@
+"""Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from rest_framework import exceptions
+
+from repository.models import DocumentLink, DocumentStatus, LinkTarget
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    folder: int | None = None
+    document_type: str | None = None
+    status: str | None = None
+    tags: tuple[str, ...] = ()
+    owner: str | None = None
+    linked_to: tuple[str, int] | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+
+def _int(params: Any, name: str) -> int | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+    if value < 0 or value > 2**62:
+        raise exceptions.ValidationError({name: [f"'{raw}' is out of range."]})
+    return value
+
+
+def _moment(params: Any, name: str) -> datetime | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = datetime(day.year, day.month, day.day) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise exceptions.ValidationError(
+            {name: [f"'{raw}' is not a date or an ISO 8601 date-time."]}
+        )
+    return make_aware(moment) if is_naive(moment) else moment
+
+
+def _linked_to(params: Any) -> tuple[str, int] | None:
+    raw = params.get("linked_to")
+    if raw in (None, ""):
+        return None
+    kind, _, identifier = str(raw).partition(":")
+    if kind not in LinkTarget.values or not identifier.isdigit():
+        raise exceptions.ValidationError(
+            {
+                "linked_to": [
+                    f"Expected <type>:<id> with type one of {', '.join(LinkTarget.values)}."
+                ]
+            }
+        )
+    return kind, int(identifier)
+
+
+def parse_filters(params: Any) -> DocumentFilters:
+    status = params.get("status") or None
+    if status is not None and status not in DocumentStatus.values:
+        raise exceptions.ValidationError(
+            {"status": [f"Unknown status; one of {', '.join(DocumentStatus.values)}."]}
+        )
+    tags = tuple(
+        name.strip() for value in params.getlist("tag") for name in value.split(",") if name.strip()
+    )
+    return DocumentFilters(
+        folder=_int(params, "folder"),
+        document_type=params.get("document_type") or None,
+        status=status,
+        tags=tags,
+        owner=params.get("owner") or None,
+        linked_to=_linked_to(params),
+        created_after=_moment(params, "created_after"),
+        created_before=_moment(params, "created_before"),
+    )
+
+
+def apply_filters(documents: QuerySet[Any], filters: DocumentFilters) -> QuerySet[Any]:
+    if filters.folder is not None:
+        documents = documents.filter(folder_id=filters.folder)
+    if filters.document_type:
+        documents = documents.filter(document_type__slug=filters.document_type)
+    if filters.status:
+        documents = documents.filter(status=filters.status)
+    for tag in filters.tags:
+        documents = documents.filter(tags__name=tag)
+    if filters.owner:
+        documents = documents.filter(owner__username=filters.owner)
+    if filters.linked_to:
+        kind, identifier = filters.linked_to
+        linked = DocumentLink.objects.filter(target_type=kind, target_id=identifier)
+        documents = documents.filter(pk__in=linked.values("document_id"))
+    if filters.created_after:
+        documents = documents.filter(created_at__gte=filters.created_after)
+    if filters.created_before:
+        documents = documents.filter(created_at__lt=filters.created_before)
+    return documents

@@ -1,0 +1,171 @@
+from django.conf import settings
+from django.db import models
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    ARCHIVED = "archived", "Archived"
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Folder(models.Model):
+    name = models.CharField(max_length=255)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="folders"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_folder_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentType(models.Model):
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    metadata_schema = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(models.Model):
+    title = models.CharField(max_length=500)
+    document_type = models.ForeignKey(
+        DocumentType, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    folder = models.ForeignKey(
+        Folder, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="documents")
+    metadata = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents"
+    )
+    current_version = models.OneToOneField(
+        "Version", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registration_number = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="locked_documents",
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "is_deleted"]),
+            models.Index(fields=["folder", "is_deleted"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_by_id is not None
+
+
+class Version(models.Model):
+    """An immutable version; its bytes live in the blob store under `blob_key(sha256)`."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    mime_type = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    text_status = models.CharField(
+        max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+
+class LinkTarget(models.TextChoices):
+    DOCUMENT = "document", "Document"
+    LEAD = "lead", "Lead"
+    CONTACT = "contact", "Contact"
+    COMPANY = "company", "Company"
+    DEAL = "deal", "Deal"
+
+
+class DocumentLink(models.Model):
+    """A relation from a document to another document or to a CRM record."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="links")
+    target_type = models.CharField(max_length=16, choices=LinkTarget.choices)
+    target_id = models.BigIntegerField()
+    relation = models.CharField(max_length=32, default="related")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "target_type", "target_id", "relation"],
+                name="unique_document_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.relation} {self.target_type}:{self.target_id}"

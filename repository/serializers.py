@@ -1,0 +1,207 @@
+import json
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from repository.models import (
+    Document,
+    DocumentLink,
+    DocumentType,
+    Folder,
+    LinkTarget,
+    Version,
+)
+from repository.services import OnDuplicate
+
+
+class VersionSerializer(serializers.ModelSerializer[Version]):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Version
+        fields = [
+            "number",
+            "filename",
+            "size",
+            "mime_type",
+            "sha256",
+            "comment",
+            "created_at",
+            "created_by",
+            "text_status",
+            "text_error",
+        ]
+        read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer[Document]):
+    document_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    locked_by = serializers.CharField(
+        source="locked_by.username", read_only=True, allow_null=True, default=None
+    )
+    current_version = VersionSerializer(read_only=True)
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "title",
+            "document_type",
+            "folder",
+            "tags",
+            "metadata",
+            "status",
+            "owner",
+            "created_at",
+            "updated_at",
+            "locked_by",
+            "locked_at",
+            "current_version",
+            "registration_number",
+        ]
+        read_only_fields = fields
+
+
+class DuplicateSerializer(serializers.Serializer[Any]):
+    document = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["exact", "near"])
+    similarity = serializers.FloatField()
+
+
+class CreatedDocumentSerializer(DocumentSerializer):
+    duplicates = DuplicateSerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "duplicates"]
+        read_only_fields = fields
+
+
+class TagListField(serializers.ListField):
+    """Tags as a JSON list, repeated form fields, or one comma-separated value."""
+
+    child = serializers.CharField(max_length=100)
+
+    def get_value(self, dictionary: Any) -> Any:
+        if hasattr(dictionary, "getlist"):
+            values = dictionary.getlist(self.field_name)
+            if not values:
+                return serializers.empty
+            return values
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        if isinstance(data, str):
+            data = [data]
+        names = [name.strip() for value in data for name in str(value).split(",") if name.strip()]
+        return list(super().to_internal_value(names))
+
+
+class MetadataField(serializers.JSONField):
+    """A JSON object, given as an object (JSON bodies) or as a string (multipart forms)."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else {}
+            except ValueError:
+                raise serializers.ValidationError("Metadata is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("Metadata must be a JSON object.")
+        return data
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleFolderField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A folder id among the folders the caller can see; others read as nonexistent."""
+
+    def get_queryset(self) -> Any:
+        from permissions.selectors import folders_for
+
+        return folders_for(self.context["request"].user)
+
+
+class DocumentCreateSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(allow_empty_file=True)
+    title = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    folder = VisibleFolderField(required=False, allow_null=True)
+    document_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
+    )
+    tags = TagListField(required=False)
+    metadata = MetadataField(required=False)
+    on_duplicate = serializers.ChoiceField(choices=OnDuplicate.CHOICES, default=OnDuplicate.WARN)
+
+
+class DocumentUpdateSerializer(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=500, required=False)
+    folder = VisibleFolderField(required=False, allow_null=True)
+    document_type = serializers.SlugRelatedField(
+        slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
+    )
+    tags = TagListField(required=False)
+    metadata = MetadataField(required=False)
+
+
+class VersionCreateSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(allow_empty_file=True)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TextSerializer(serializers.Serializer[Any]):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    error = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True)
+
+
+class LinkSerializer(serializers.ModelSerializer[DocumentLink]):
+    target_type = serializers.ChoiceField(choices=LinkTarget.choices)
+    target_id = serializers.IntegerField(min_value=1, max_value=2**62)
+    relation = serializers.RegexField(r"^[a-z][a-z0-9_]{0,31}$", default="related")
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = DocumentLink
+        fields = [
+            "id",
+            "document",
+            "target_type",
+            "target_id",
+            "relation",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["id", "document", "created_by", "created_at"]
+
+
+class FolderSerializer(serializers.ModelSerializer[Folder]):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    parent = VisibleFolderField(required=False, allow_null=True)
+
+    class Meta:
+        model = Folder
+        fields = ["id", "name", "parent", "owner", "created_at"]
+        read_only_fields = ["id", "owner", "created_at"]
+        validators: list[Any] = []
+
+
+class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
+    class Meta:
+        model = DocumentType
+        fields = ["id", "slug", "name", "metadata_schema"]
+        read_only_fields = ["id"]
+
+    def validate_metadata_schema(self, value: Any) -> Any:
+        if value in (None, {}):
+            return value
+        import jsonschema
+
+        try:
+            jsonschema.Draft202012Validator.check_schema(value)
+        except jsonschema.SchemaError as error:
+            raise serializers.ValidationError(f"Not a valid JSON Schema: {error.message}") from None
+        return value

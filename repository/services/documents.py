@@ -1,0 +1,251 @@
+"""Use cases on documents: create, edit, trash, lock. Each is atomic and audited."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import exceptions
+
+from audit.holds import ensure_not_held
+from audit.services import RequestContext, record
+from config.api import Conflict, api_error
+from permissions.selectors import documents_for
+from repository.models import Document, DocumentType, Folder, Tag, Version
+from repository.services.uploads import CheckedUpload, check_upload, store_checked
+from repository.tasks import queue_text_extraction
+from search import document_changed
+
+
+class OnDuplicate:
+    WARN = "warn"
+    REJECT = "reject"
+    ALLOW = "allow"
+    CHOICES = (WARN, REJECT, ALLOW)
+
+
+@dataclass
+class Created:
+    document: Document
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+
+
+def exact_duplicates(user: Any, sha256: str, *, exclude: int | None = None) -> list[dict[str, Any]]:
+    """Documents the user may view whose current version has these exact bytes."""
+    matches = documents_for(user).filter(current_version__sha256=sha256)
+    if exclude is not None:
+        matches = matches.exclude(pk=exclude)
+    return [
+        {"document": pk, "kind": "exact", "similarity": 1.0}
+        for pk in matches.order_by("pk").values_list("pk", flat=True)[:50]
+    ]
+
+
+def validate_metadata(document_type: DocumentType | None, metadata: Any) -> dict[str, Any]:
+    if not isinstance(metadata, dict):
+        raise exceptions.ValidationError({"metadata": ["Metadata must be a JSON object."]})
+    if document_type is not None and document_type.metadata_schema:
+        try:
+            jsonschema.validate(metadata, document_type.metadata_schema)
+        except jsonschema.ValidationError as error:
+            raise exceptions.ValidationError(
+                {"metadata": [f"Does not match type '{document_type.slug}': {error.message}"]}
+            ) from error
+    return metadata
+
+
+def set_tags(document: Document, names: list[str]) -> None:
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in dict.fromkeys(names)]
+    document.tags.set(tags)
+
+
+def create_document(
+    *,
+    context: RequestContext,
+    upload: Any,
+    title: str = "",
+    folder: Folder | None = None,
+    document_type: DocumentType | None = None,
+    tags: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    on_duplicate: str = OnDuplicate.WARN,
+) -> Created:
+    """Store the bytes, then write the document, its first version and the audit event."""
+    checked = check_upload(upload)
+    metadata = validate_metadata(document_type, metadata or {})
+    duplicates = exact_duplicates(context.user, checked.sha256)
+    if duplicates and on_duplicate == OnDuplicate.REJECT:
+        raise api_error(
+            409,
+            "An identical document already exists.",
+            "duplicate",
+            duplicate_of=duplicates[0]["document"],
+        )
+    store_checked(checked)
+    with transaction.atomic():
+        document = Document.objects.create(
+            title=title or checked.filename,
+            folder=folder,
+            document_type=document_type,
+            metadata=metadata,
+            owner=context.user,
+        )
+        set_tags(document, tags or [])
+        version = _write_version(document, checked, context, comment="")
+        record(
+            context,
+            "document.create",
+            object_type="document",
+            object_id=document.pk,
+            details={
+                "title": document.title,
+                "sha256": checked.sha256,
+                "size": checked.size,
+                "filename": checked.filename,
+                "duplicates": [d["document"] for d in duplicates],
+            },
+        )
+        queue_text_extraction(version.pk)
+        document_changed(document.pk)
+    return Created(document, duplicates if on_duplicate != OnDuplicate.ALLOW else [])
+
+
+def _write_version(
+    document: Document, checked: CheckedUpload, context: RequestContext, *, comment: str
+) -> Version:
+    last = document.versions.order_by("-number").values_list("number", flat=True).first()
+    version = Version.objects.create(
+        document=document,
+        number=(last or 0) + 1,
+        filename=checked.filename,
+        size=checked.size,
+        mime_type=checked.mime_type,
+        sha256=checked.sha256,
+        comment=comment,
+        created_by=context.user,
+    )
+    document.current_version = version
+    document.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+def lock_for_update(document: Document) -> Document:
+    return Document.objects.select_for_update().get(pk=document.pk)
+
+
+def ensure_not_locked_by_other(document: Document, user: Any) -> None:
+    if document.locked_by is not None and document.locked_by_id != user.pk:
+        holder = document.locked_by.get_username()
+        raise api_error(409, f"The document is locked by {holder}.", "locked", locked_by=holder)
+
+
+def add_version(
+    *, context: RequestContext, document: Document, upload: Any, comment: str = ""
+) -> Version:
+    checked = check_upload(upload)
+    ensure_not_locked_by_other(document, context.user)
+    store_checked(checked)
+    with transaction.atomic():
+        document = lock_for_update(document)
+        ensure_not_locked_by_other(document, context.user)
+        version = _write_version(document, checked, context, comment=comment)
+        if document.status == "approved":
+            # A new version of an approved document starts its review again.
+            document.status = "draft"
+            document.save(update_fields=["status", "updated_at"])
+        record(
+            context,
+            "document.version",
+            object_type="document",
+            object_id=document.pk,
+            details={"number": version.number, "sha256": checked.sha256, "size": checked.size},
+        )
+        queue_text_extraction(version.pk)
+        document_changed(document.pk)
+    return version
+
+
+EDITABLE_FIELDS = ("title", "document_type", "folder", "tags", "metadata")
+
+
+def update_document(
+    *, context: RequestContext, document: Document, changes: dict[str, Any]
+) -> Document:
+    with transaction.atomic():
+        document = lock_for_update(document)
+        ensure_not_locked_by_other(document, context.user)
+        changed: dict[str, Any] = {}
+        document_type = changes.get("document_type", document.document_type)
+        if "metadata" in changes or "document_type" in changes:
+            metadata = changes.get("metadata", document.metadata)
+            changes["metadata"] = validate_metadata(document_type, metadata)
+        for name in ("title", "document_type", "folder", "metadata"):
+            if name in changes and getattr(document, name) != changes[name]:
+                setattr(document, name, changes[name])
+                value = changes[name]
+                changed[name] = value.pk if hasattr(value, "pk") else value
+        document.save()
+        if "tags" in changes:
+            before = sorted(document.tags.values_list("name", flat=True))
+            set_tags(document, changes["tags"])
+            if before != sorted(set(changes["tags"])):
+                changed["tags"] = sorted(set(changes["tags"]))
+        record(
+            context,
+            "document.update",
+            object_type="document",
+            object_id=document.pk,
+            details={"changed": changed},
+        )
+        document_changed(document.pk)
+    return document
+
+
+def delete_document(*, context: RequestContext, document: Document) -> None:
+    """Soft delete: the document moves to the trash; versions and blobs stay."""
+    with transaction.atomic():
+        document = lock_for_update(document)
+        ensure_not_locked_by_other(document, context.user)
+        if document.status == "in_review":
+            raise Conflict("The document is in an active approval route.", code="in_review")
+        ensure_not_held(document)
+        document.is_deleted = True
+        document.deleted_at = timezone.now()
+        document.save(update_fields=["is_deleted", "deleted_at", "updated_at"])
+        record(context, "document.delete", object_type="document", object_id=document.pk)
+        document_changed(document.pk)
+
+
+def lock_document(*, context: RequestContext, document: Document) -> Document:
+    with transaction.atomic():
+        document = lock_for_update(document)
+        ensure_not_locked_by_other(document, context.user)
+        if document.locked_by_id is None:
+            document.locked_by = context.user
+            document.locked_at = timezone.now()
+            document.save(update_fields=["locked_by", "locked_at", "updated_at"])
+            record(context, "document.lock", object_type="document", object_id=document.pk)
+    return document
+
+
+def unlock_document(*, context: RequestContext, document: Document, force: bool) -> Document:
+    """Release the lock; someone else's lock only with `force` (administrators)."""
+    with transaction.atomic():
+        document = lock_for_update(document)
+        if document.locked_by_id is None:
+            return document
+        if not force:
+            ensure_not_locked_by_other(document, context.user)
+        holder = document.locked_by.get_username()  # type: ignore[union-attr]
+        document.locked_by = None
+        document.locked_at = None
+        document.save(update_fields=["locked_by", "locked_at", "updated_at"])
+        record(
+            context,
+            "document.unlock",
+            object_type="document",
+            object_id=document.pk,
+            details={"holder": holder},
+        )
+    return document

@@ -1,0 +1,77 @@
+"""Folder tree use cases."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from audit.holds import ensure_folder_not_held
+from audit.services import RequestContext, record
+from config.api import Conflict
+from permissions import tree
+from repository.models import Folder
+
+
+def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
+    node = parent
+    while node is not None:
+        if node.pk == folder.pk:
+            raise Conflict("A folder cannot move inside itself.", code="folder_cycle")
+        node = node.parent
+
+
+def create_folder(*, context: RequestContext, name: str, parent: Folder | None) -> Folder:
+    try:
+        with transaction.atomic():
+            folder = Folder.objects.create(name=name, parent=parent, owner=context.user)
+            tree.folder_created(folder)
+            record(
+                context,
+                "folder.create",
+                object_type="folder",
+                object_id=folder.pk,
+                details={"name": name, "parent": parent.pk if parent else None},
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            "A folder of that name exists here already.", code="duplicate_name"
+        ) from error
+    return folder
+
+
+def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str, Any]) -> Folder:
+    if "parent" in changes:
+        _ensure_no_cycle(folder, changes["parent"])
+    try:
+        with transaction.atomic():
+            for name in ("name", "parent"):
+                if name in changes:
+                    setattr(folder, name, changes[name])
+            folder.save()
+            if "parent" in changes:
+                tree.folder_moved(folder)
+            record(
+                context,
+                "folder.update",
+                object_type="folder",
+                object_id=folder.pk,
+                details={
+                    key: (value.pk if hasattr(value, "pk") else value)
+                    for key, value in changes.items()
+                },
+            )
+    except IntegrityError as error:
+        raise Conflict(
+            "A folder of that name exists here already.", code="duplicate_name"
+        ) from error
+    return folder
+
+
+def delete_folder(*, context: RequestContext, folder: Folder) -> None:
+    with transaction.atomic():
+        ensure_folder_not_held(folder)
+        if folder.children.exists() or folder.documents.exists():
+            raise Conflict(
+                "The folder is not empty; move or delete its contents first.", code="not_empty"
+            )
+        record(context, "folder.delete", object_type="folder", object_id=folder.pk)
+        folder.delete()

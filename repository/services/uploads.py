@@ -1,0 +1,70 @@
+"""Checks on an uploaded file before anything is stored."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from rest_framework import exceptions, status
+
+from config.api import PayloadTooLarge, api_error
+from repository.blobs import StorageUnavailable, store_blob
+from repository.extraction import ForbiddenFileType, detect_type
+
+MAX_FILENAME = 255
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    file: Any
+    filename: str
+    size: int
+    sha256: str
+    mime_type: str
+
+
+def safe_filename(name: str) -> str:
+    """The last path component, without control characters; never empty."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
+    if not cleaned:
+        cleaned = "file"
+    if len(cleaned) > MAX_FILENAME:
+        stem, dot, suffix = cleaned.rpartition(".")
+        cleaned = (stem[: MAX_FILENAME - len(suffix) - 1] + dot + suffix) if dot else cleaned
+        cleaned = cleaned[:MAX_FILENAME]
+    return cleaned
+
+
+def check_upload(upload: Any) -> CheckedUpload:
+    """Reject empty, too large and forbidden files with a clear 4xx."""
+    if upload is None:
+        raise exceptions.ValidationError({"file": ["A file is required."]}, code="required")
+    if upload.size == 0:
+        raise exceptions.ValidationError({"file": ["The file is empty."]}, code="empty")
+    if upload.size > settings.KONTOR_MAX_UPLOAD_BYTES:
+        raise PayloadTooLarge(
+            f"The file is {upload.size} bytes; the limit is {settings.KONTOR_MAX_UPLOAD_BYTES}."
+        )
+    filename = safe_filename(upload.name or "")
+    sha256 = getattr(upload, "sha256", None)
+    if sha256 is None:
+        raise exceptions.ValidationError({"file": ["The upload was not received completely."]})
+    try:
+        mime_type = detect_type(upload.temporary_file_path(), filename)
+    except ForbiddenFileType as error:
+        raise api_error(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error), "forbidden_file_type"
+        ) from error
+    return CheckedUpload(upload, filename, upload.size, sha256, mime_type)
+
+
+def store_checked(upload: CheckedUpload) -> None:
+    """Store and verify the bytes; done before any row is written."""
+    try:
+        store_blob(upload.file, sha256=upload.sha256, size=upload.size)
+    except StorageUnavailable as error:
+        raise api_error(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"The document store is unavailable ({error}); nothing was saved, try again.",
+            "storage_unavailable",
+        ) from error

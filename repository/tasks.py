@@ -1,0 +1,74 @@
+"""Background jobs of the repository: text extraction.
+
+In embedded mode Celery runs tasks eagerly, so `.delay()` after commit runs them in-process.
+"""
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+
+from repository.blobs import blob_key, blob_storage
+from repository.extraction import ExtractionError, extract_text
+from repository.models import TextStatus, Version
+from search import document_changed
+
+logger = logging.getLogger(__name__)
+
+
+def queue_text_extraction(version_id: int) -> None:
+    """Extract the version's text once the current transaction commits."""
+    transaction.on_commit(lambda: _dispatch(version_id))
+
+
+def _dispatch(version_id: int) -> None:
+    try:
+        extract_version_text.delay(version_id)
+    except Exception:
+        # The version stays `pending`; `manage.py extract_pending` queues it again.
+        logger.exception("could not queue text extraction of version %s", version_id)
+
+
+@contextmanager
+def local_copy(sha256: str) -> Iterator[str]:
+    """A local file path with the blob's bytes (the blob itself when the store is a folder)."""
+    storage = blob_storage()
+    key = blob_key(sha256)
+    try:
+        path = storage.path(key)
+    except NotImplementedError:
+        path = ""
+    if path:
+        yield path
+        return
+    with (
+        tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".blob") as copy,
+        storage.open(key, "rb") as source,
+    ):
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        yield copy.name
+
+
+@shared_task(
+    autoretry_for=(OSError, ConnectionError), retry_backoff=True, max_retries=5, acks_late=True
+)
+def extract_version_text(version_id: int) -> str:
+    version = Version.objects.filter(pk=version_id).first()
+    if version is None or version.text_status != TextStatus.PENDING:
+        return "skipped"
+    try:
+        with local_copy(version.sha256) as path:
+            text = extract_text(path, version.mime_type)
+        outcome = {"text": text, "text_status": TextStatus.DONE, "text_error": ""}
+    except ExtractionError as error:
+        outcome = {"text": "", "text_status": TextStatus.FAILED, "text_error": str(error)[:500]}
+    with transaction.atomic():
+        Version.objects.filter(pk=version_id, text_status=TextStatus.PENDING).update(**outcome)
+        document_changed(version.document_id)
+    return str(outcome["text_status"])

@@ -1,0 +1,212 @@
+"""Document endpoints. Thin: validate, fetch through permissions, call one service."""
+
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.services import context_from, record
+from permissions.access import get_document
+from permissions.codes import Permission
+from permissions.principals import is_admin
+from permissions.selectors import documents_for
+from repository import services
+from repository.blobs import read_verified
+from repository.filters import apply_filters, parse_filters
+from repository.models import Document, Version
+from repository.serializers import (
+    CreatedDocumentSerializer,
+    DocumentCreateSerializer,
+    DocumentSerializer,
+    DocumentUpdateSerializer,
+    DuplicateSerializer,
+    TextSerializer,
+    VersionCreateSerializer,
+    VersionSerializer,
+)
+
+FILTER_PARAMETERS = [
+    OpenApiParameter("folder", int),
+    OpenApiParameter("document_type", str),
+    OpenApiParameter("status", str),
+    OpenApiParameter("tag", str, many=True),
+    OpenApiParameter("owner", str),
+    OpenApiParameter("linked_to", str, description="<type>:<id>, e.g. deal:12"),
+    OpenApiParameter("created_after", str),
+    OpenApiParameter("created_before", str),
+]
+VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
+
+
+def version_of(document: Document, raw: Any) -> Version:
+    if raw in (None, ""):
+        if document.current_version is None:
+            raise exceptions.NotFound("The document has no version.")
+        return document.current_version
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({"version": ["Expected a version number."]}) from None
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise exceptions.NotFound(f"The document has no version {number}.")
+    return version
+
+
+class DocumentViewSet(viewsets.ViewSet):
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(parameters=FILTER_PARAMETERS, responses=DocumentSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        filters = parse_filters(request.query_params)
+        documents = (
+            apply_filters(documents_for(request.user), filters)
+            .select_related("owner", "locked_by", "document_type", "current_version__created_by")
+            .prefetch_related("tags")
+        )
+        from config.api import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(documents, request, view=self)
+        return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentCreateSerializer},
+        responses={201: CreatedDocumentSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        form = DocumentCreateSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        created = services.create_document(
+            context=context_from(request),
+            upload=data["file"],
+            title=data.get("title", ""),
+            folder=data.get("folder"),
+            document_type=data.get("document_type"),
+            tags=data.get("tags"),
+            metadata=data.get("metadata"),
+            on_duplicate=data["on_duplicate"],
+        )
+        body = DocumentSerializer(get_document(request.user, created.document.pk)).data
+        body["duplicates"] = created.duplicates
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=DocumentSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk)
+        record(context_from(request), "document.view", object_type="document", object_id=pk)
+        return Response(DocumentSerializer(document).data)
+
+    @extend_schema(request=DocumentUpdateSerializer, responses=DocumentSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk, Permission.EDIT)
+        form = DocumentUpdateSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        services.update_document(
+            context=context_from(request), document=document, changes=dict(form.validated_data)
+        )
+        return Response(DocumentSerializer(get_document(request.user, pk)).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk, Permission.DELETE)
+        services.delete_document(context=context_from(request), document=document)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=VersionSerializer(many=True),
+        operation_id="documents_versions_list",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": VersionCreateSerializer},
+        responses={201: VersionSerializer},
+        operation_id="documents_versions_create",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def versions(self, request: Request, pk: str) -> Response:
+        if request.method == "GET":
+            document = get_document(request.user, pk)
+            versions = document.versions.select_related("created_by").order_by("number")
+            return Response(VersionSerializer(versions, many=True).data)
+        document = get_document(request.user, pk, Permission.EDIT)
+        form = VersionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        version = services.add_version(
+            context=context_from(request),
+            document=document,
+            upload=form.validated_data["file"],
+            comment=form.validated_data["comment"],
+        )
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[VERSION_PARAMETER], responses={(200, "application/octet-stream"): bytes}
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> StreamingHttpResponse:
+        document = get_document(request.user, pk, Permission.DOWNLOAD)
+        version = version_of(document, request.query_params.get("version"))
+        record(
+            context_from(request),
+            "document.download",
+            object_type="document",
+            object_id=pk,
+            details={"version": version.number, "sha256": version.sha256},
+        )
+        response = StreamingHttpResponse(
+            read_verified(version.sha256, version.size), content_type=version.mime_type
+        )
+        response["Content-Length"] = str(version.size)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=version.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["ETag"] = f'"{version.sha256}"'
+        return response
+
+    @extend_schema(methods=["POST"], request=None, responses=DocumentSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses=DocumentSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def lock(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk, Permission.EDIT)
+        context = context_from(request)
+        if request.method == "POST":
+            document = services.lock_document(context=context, document=document)
+        else:
+            document = services.unlock_document(
+                context=context, document=document, force=is_admin(request.user)
+            )
+        return Response(DocumentSerializer(get_document(request.user, pk)).data)
+
+    @extend_schema(parameters=[VERSION_PARAMETER], responses=TextSerializer)
+    @action(detail=True, methods=["get"])
+    def text(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk)
+        version = version_of(document, request.query_params.get("version"))
+        return Response(
+            {
+                "version": version.number,
+                "status": version.text_status,
+                "error": version.text_error,
+                "text": version.text,
+            }
+        )
+
+    @extend_schema(responses=DuplicateSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request: Request, pk: str) -> Response:
+        document = get_document(request.user, pk)
+        if document.current_version is None:
+            return Response([])
+        found = services.exact_duplicates(
+            request.user, document.current_version.sha256, exclude=document.pk
+        )
+        return Response(found)

@@ -1,0 +1,78 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from audit.services import context_from
+from config.api import Pagination
+from permissions.access import get_folder, require_admin
+from permissions.selectors import folders_for
+from repository.models import DocumentType
+from repository.serializers import DocumentTypeSerializer, FolderSerializer
+from repository.services import folders as folder_services
+
+
+class FolderViewSet(viewsets.ViewSet):
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(responses=FolderSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        folders = folders_for(request.user).select_related("owner")
+        parent = request.query_params.get("parent")
+        if parent == "root":
+            folders = folders.filter(parent__isnull=True)
+        elif parent and parent.isdigit():
+            folders = folders.filter(parent_id=int(parent))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(folders, request, view=self)
+        return paginator.get_paginated_response(FolderSerializer(page, many=True).data)
+
+    @extend_schema(request=FolderSerializer, responses={201: FolderSerializer})
+    def create(self, request: Request) -> Response:
+        form = FolderSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        parent = form.validated_data.get("parent")
+        if parent is not None:
+            get_folder(request.user, parent.pk, manage=True)
+        folder = folder_services.create_folder(
+            context=context_from(request), name=form.validated_data["name"], parent=parent
+        )
+        return Response(FolderSerializer(folder).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=FolderSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(FolderSerializer(get_folder(request.user, pk)).data)
+
+    @extend_schema(request=FolderSerializer, responses=FolderSerializer)
+    def partial_update(self, request: Request, pk: str) -> Response:
+        folder = get_folder(request.user, pk, manage=True)
+        form = FolderSerializer(
+            folder, data=request.data, partial=True, context={"request": request}
+        )
+        form.is_valid(raise_exception=True)
+        folder = folder_services.update_folder(
+            context=context_from(request), folder=folder, changes=dict(form.validated_data)
+        )
+        return Response(FolderSerializer(folder).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        folder = get_folder(request.user, pk, manage=True)
+        folder_services.delete_folder(context=context_from(request), folder=folder)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentTypeViewSet(viewsets.ViewSet):
+    @extend_schema(responses=DocumentTypeSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(DocumentType.objects.all(), request, view=self)
+        return paginator.get_paginated_response(DocumentTypeSerializer(page, many=True).data)
+
+    @extend_schema(request=DocumentTypeSerializer, responses={201: DocumentTypeSerializer})
+    def create(self, request: Request) -> Response:
+        require_admin(request.user)
+        form = DocumentTypeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        document_type = form.save()
+        return Response(DocumentTypeSerializer(document_type).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,141 @@
+"""Highlights for engines that cannot make them for every query kind (tantivy's snippet
+generator skips prefix, fuzzy and stemmed matches): `<mark>` around matches, the rest escaped.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from html import escape
+
+from search.query import Leaf, Phrase, Prefix, Word, fuzziness
+
+MAX_FRAGMENTS = 3
+FRAGMENT_BEFORE = 60
+FRAGMENT_AFTER = 100
+FUZZY_SCAN_CHARS = 20_000
+_TOKEN = re.compile(r"\w+")
+
+
+def _word_pattern(word: str, stems: Callable[[str], Iterable[str]]) -> str:
+    parts = [re.escape(part) for part in re.split(r"\W+", word) if part]
+    if len(parts) > 1:
+        return r"\b" + r"\W+".join(parts) + r"\b"
+    alternatives = {parts[0] + r"\b"}
+    for stem in stems(word):
+        if len(stem) >= 3 and word.lower().startswith(stem[:3]):
+            alternatives.add(re.escape(stem) + r"\w*")
+    return r"\b(?:" + "|".join(sorted(alternatives)) + ")"
+
+
+def _within(word: str, token: str, distance: int) -> bool:
+    """Damerau-free Levenshtein distance at most `distance` (short words only)."""
+    if abs(len(word) - len(token)) > distance:
+        return False
+    previous = list(range(len(token) + 1))
+    for i, char in enumerate(word, 1):
+        current = [i]
+        for j, other in enumerate(token, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        if min(current) > distance:
+            return False
+        previous = current
+    return previous[-1] <= distance
+
+
+class Highlighter:
+    def __init__(
+        self,
+        leaves: list[Leaf],
+        *,
+        fuzzy: bool,
+        stems: Callable[[str], Iterable[str]] = lambda word: (),
+    ) -> None:
+        patterns = []
+        self.fuzzy_words: list[tuple[str, int]] = []
+        for leaf in leaves:
+            if isinstance(leaf, Phrase):
+                words = [re.escape(word) for word in leaf.text.split()]
+                patterns.append(r"\b" + r"\W+".join(words) + r"\b")
+            elif isinstance(leaf, Prefix):
+                patterns.append(r"\b" + re.escape(leaf.text) + r"\w*")
+            elif isinstance(leaf, Word):
+                patterns.append(_word_pattern(leaf.text, stems))
+                if fuzzy and fuzziness(leaf.text):
+                    self.fuzzy_words.append((leaf.text.lower(), fuzziness(leaf.text)))
+        self.pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found = [m.span() for m in self.pattern.finditer(text)] if self.pattern else []
+        if self.fuzzy_words:
+            for match in _TOKEN.finditer(text[:FUZZY_SCAN_CHARS]):
+                token = match.group().lower()
+                if any(_within(word, token, distance) for word, distance in self.fuzzy_words):
+                    found.append(match.span())
+        found.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in found:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            elif end > start:
+                merged.append((start, end))
+        return merged
+
+    def fragments(self, text: str, limit: int, *, whole: bool = False) -> list[str]:
+        """Up to `limit` escaped fragments of `text` with its matches marked."""
+        spans = self.spans(text) if text else []
+        if not spans:
+            return []
+        if whole:
+            return [_mark(text, 0, len(text), spans)]
+        fragments = []
+        covered_until = -1
+        for start, _end in spans:
+            if start < covered_until:
+                continue
+            window_start = _boundary_before(text, max(0, start - FRAGMENT_BEFORE))
+            window_end = _boundary_after(text, min(len(text), start + FRAGMENT_AFTER))
+            fragment = _mark(text, window_start, window_end, spans)
+            prefix = "…" if window_start > 0 else ""
+            suffix = "…" if window_end < len(text) else ""
+            fragments.append(prefix + fragment.strip() + suffix)
+            covered_until = window_end
+            if len(fragments) >= limit:
+                break
+        return fragments
+
+    def highlights(self, *, title: str, text: str, meta: str) -> list[str]:
+        found = self.fragments(title, 1, whole=True)
+        found += self.fragments(text, MAX_FRAGMENTS - len(found))
+        if len(found) < MAX_FRAGMENTS:
+            found += self.fragments(meta, MAX_FRAGMENTS - len(found))
+        return found
+
+
+def _boundary_before(text: str, position: int) -> int:
+    if position == 0:
+        return 0
+    space = text.find(" ", position, position + 20)
+    return space + 1 if space != -1 else position
+
+
+def _boundary_after(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    space = text.rfind(" ", position - 20, position)
+    return space if space != -1 else position
+
+
+def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    out = []
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        out.append(escape(text[cursor:span_start]))
+        out.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    out.append(escape(text[cursor:end]))
+    return " ".join("".join(out).split())
+

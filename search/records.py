@@ -1,0 +1,147 @@
+"""What the index holds for a document, built from the database (the source of truth).
+
+Searchable: title, metadata values, tags, registration number, the names of linked CRM
+records, and the current version's extracted text. Filterable: type, status, tags, owner,
+folder, links, creation time, and the principals that may view the document.
+"""
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from permissions.selectors import viewers_of
+from repository.models import Document
+
+LANGUAGES = ("en", "ru", "de", "fr", "es")
+OTHER_LANGUAGE = "other"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@dataclass
+class IndexRecord:
+    """One document as indexed; `is_live` False is a tombstone that keeps the version."""
+
+    id: int
+    is_live: bool = True
+    title: str = ""
+    text: str = ""
+    meta: str = ""
+    language: str = OTHER_LANGUAGE
+    document_type: str = ""
+    status: str = ""
+    tags: list[str] = field(default_factory=list)
+    owner: str = ""
+    folder: int | None = None
+    created_at: datetime | None = None
+    linked: list[str] = field(default_factory=list)
+    viewers: list[str] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> int:
+        """A signed 64-bit digest of the content, to find stale index entries."""
+        content = json.dumps(asdict(self), default=str, sort_keys=True).encode()
+        return int.from_bytes(hashlib.blake2b(content, digest_size=8).digest(), "big", signed=True)
+
+
+def tombstone(document_id: int) -> IndexRecord:
+    return IndexRecord(id=document_id, is_live=False)
+
+
+def detect_language(text: str) -> str:
+    """One of LANGUAGES or "other"; Cyrillic script answers at once, langdetect the rest."""
+    sample = text[:1000]
+    letters = len(_LETTERS.findall(sample))
+    if letters < 20:
+        return OTHER_LANGUAGE
+    if len(_CYRILLIC.findall(sample)) > letters / 2:
+        return "ru"
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # deterministic answers
+    try:
+        language = detect(sample)
+    except LangDetectException:
+        return OTHER_LANGUAGE
+    return language if language in LANGUAGES else OTHER_LANGUAGE
+
+
+def _flatten(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _flatten(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _flatten(item)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """Names of linked CRM records, once the CRM app offers `record_names()`."""
+    import crm
+
+    lookup = getattr(crm, "record_names", None)
+    if not pairs or lookup is None:
+        return {}
+    return dict(lookup(pairs))
+
+
+def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
+    """Current state of each document; a tombstone for trashed or missing ones."""
+    wanted = sorted(set(document_ids))
+    documents = {
+        document.pk: document
+        for document in Document.objects.filter(pk__in=wanted, is_deleted=False)
+        .select_related("owner", "document_type", "current_version")
+        .prefetch_related("tags", "links")
+    }
+    crm_pairs = [
+        (link.target_type, link.target_id)
+        for document in documents.values()
+        for link in document.links.all()
+        if link.target_type != "document"
+    ]
+    names = _crm_names(crm_pairs)
+    limit = settings.SEARCH_MAX_TEXT_CHARS
+    records = []
+    for document_id in wanted:
+        document = documents.get(document_id)
+        if document is None:
+            records.append(tombstone(document_id))
+            continue
+        version = document.current_version
+        text = (version.text if version is not None else "")[:limit]
+        tags = sorted(tag.name for tag in document.tags.all())
+        links = list(document.links.all())
+        meta_parts = [
+            *_flatten(document.metadata),
+            *tags,
+            document.registration_number or "",
+            *(names.get((link.target_type, link.target_id), "") for link in links),
+        ]
+        records.append(
+            IndexRecord(
+                id=document.pk,
+                title=document.title,
+                text=text,
+                meta="\n".join(part for part in meta_parts if part),
+                language=detect_language(f"{document.title}\n{text}"),
+                document_type=document.document_type.slug if document.document_type else "",
+                status=document.status,
+                tags=tags,
+                owner=document.owner.get_username(),
+                folder=document.folder_id,
+                created_at=document.created_at,
+                linked=sorted({f"{link.target_type}:{link.target_id}" for link in links}),
+                viewers=sorted(set(viewers_of(document))),
+            )
+        )
+    return records

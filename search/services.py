@@ -1,0 +1,109 @@
+"""The search use case: parse, ask the engine (ACL-trimmed there), hydrate, audit."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from rest_framework import exceptions
+
+from audit.services import RequestContext, record
+from config.api import MAX_PAGE_SIZE, ServiceUnavailable
+from permissions.selectors import documents_for, search_principals
+from repository.filters import parse_filters
+from repository.models import Document
+from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
+from search.query import parse_query
+
+SORTS = ("relevance", "-created_at")
+DEFAULT_PAGE_SIZE = 20
+# Deep pages cost the engine as much as everything before them (ES's max_result_window).
+MAX_RESULT_WINDOW = 10_000
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"", "0", "false", "no", "off"}
+
+
+@dataclass
+class SearchPage:
+    total: int
+    page: int
+    page_size: int
+    results: list[tuple[Document, Hit]]
+    facets: dict[str, dict[str, int]]
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.page_size < min(self.total, MAX_RESULT_WINDOW)
+
+
+def _positive(params: Any, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+    if value < 1:
+        raise exceptions.ValidationError({name: ["Must be 1 or more."]})
+    return value
+
+
+def _flag(params: Any, name: str) -> bool:
+    raw = str(params.get(name, "")).strip().lower()
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    raise exceptions.ValidationError({name: ["Expected true or false."]})
+
+
+def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
+    """Validate the query parameters into an engine request (400 on bad input)."""
+    query = parse_query(str(params.get("q", "")))
+    filters = parse_filters(params)
+    sort = params.get("sort") or ("relevance" if query is not None else "-created_at")
+    if sort not in SORTS:
+        raise exceptions.ValidationError({"sort": [f"One of {', '.join(SORTS)}."]})
+    page = _positive(params, "page", 1)
+    page_size = min(_positive(params, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+    offset = (page - 1) * page_size
+    if offset + page_size > MAX_RESULT_WINDOW:
+        raise exceptions.ValidationError(
+            {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]}
+        )
+    request = SearchRequest(
+        query=query,
+        filters=filters,
+        principals=search_principals(user),
+        fuzzy=_flag(params, "fuzzy"),
+        sort=sort,
+        offset=offset,
+        limit=page_size,
+    )
+    return request, page, page_size
+
+
+def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
+    request, page, page_size = build_request(context.user, params)
+    try:
+        outcome = get_backend().search(request)
+    except SearchUnavailable as error:
+        raise ServiceUnavailable("Search is unavailable; try again shortly.") from error
+    # Defence in depth: a stale index entry never shows a document the caller cannot see.
+    visible = documents_for(context.user).filter(pk__in=[hit.document_id for hit in outcome.hits])
+    documents = {
+        document.pk: document
+        for document in visible.select_related(
+            "owner", "document_type", "current_version__created_by"
+        ).prefetch_related("tags")
+    }
+    results = [
+        (documents[hit.document_id], hit) for hit in outcome.hits if hit.document_id in documents
+    ]
+    record(context, "search", details={"q": str(params.get("q", "")), "count": outcome.total})
+    return SearchPage(
+        total=outcome.total,
+        page=page,
+        page_size=page_size,
+        results=results,
+        facets=outcome.facets,
+    )

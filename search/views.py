@@ -1,0 +1,58 @@
+"""`GET /api/v1/search/`: thin; the work is in `search.services`."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from audit.services import context_from
+from repository.views.documents import FILTER_PARAMETERS
+from search.serializers import SearchDocumentSerializer, SearchResponseSerializer
+from search.services import search_documents
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "q",
+        str,
+        description='Words (all required), "phrases", prefixes (contr*), AND / OR / NOT, '
+        "parentheses. A query that does not parse is read as plain words.",
+    ),
+    OpenApiParameter("fuzzy", bool, description="Also match words one or two edits away."),
+    OpenApiParameter("sort", str, enum=["relevance", "-created_at"]),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int, description="Up to 200."),
+    *FILTER_PARAMETERS,
+]
+
+
+class SearchView(APIView):
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchResponseSerializer)
+    def get(self, request: Request) -> Response:
+        page = search_documents(context=context_from(request), params=request.query_params)
+        url = request.build_absolute_uri()
+        next_url = replace_query_param(url, "page", page.page + 1) if page.has_next else None
+        previous_url = None
+        if page.page > 1:
+            previous_url = (
+                replace_query_param(url, "page", page.page - 1)
+                if page.page > 2
+                else remove_query_param(url, "page")
+            )
+        facets = {"document_type": {}, "status": {}, "tags": {}, **page.facets}
+        return Response(
+            {
+                "count": page.total,
+                "next": next_url,
+                "previous": previous_url,
+                "results": [
+                    {
+                        "document": SearchDocumentSerializer(document).data,
+                        "score": hit.score,
+                        "highlights": hit.highlights,
+                    }
+                    for document, hit in page.results
+                ],
+                "facets": facets,
+            }
+        )

@@ -1,0 +1,1 @@
+"""Arrives with its issue; the package exists so the layout is stable."""

@@ -1,0 +1,95 @@
+"""Shared fixtures. The same behaviour tests run in embedded mode and against real servers.
+
+Production mode (DATABASE_URL, KONTOR_S3_ENDPOINT_URL, CELERY_BROKER_URL set by `make test`)
+uses the configured PostgreSQL database itself rather than a `test_` copy, because the Celery
+worker process started by the test command must see the rows the tests commit.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from permissions.models import RoleAssignment
+
+PRODUCTION = bool(settings.CELERY_BROKER_URL)
+# Real hashing costs ~0.5 s a password; tests create many users and test no hashing strength.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    skip_production = pytest.mark.skip(reason="embedded mode only")
+    skip_embedded = pytest.mark.skip(reason="production mode only")
+    for item in items:
+        if PRODUCTION and "embedded_only" in item.keywords:
+            item.add_marker(skip_production)
+        if not PRODUCTION and "production_only" in item.keywords:
+            item.add_marker(skip_embedded)
+
+
+if PRODUCTION:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker: Any) -> Iterator[None]:
+        from django.core.management import call_command
+
+        with django_db_blocker.unblock():
+            call_command("migrate", "--noinput", verbosity=0)
+        yield
+
+
+@pytest.fixture
+def users(transactional_db: None) -> dict[str, User]:
+    """admin (superuser), alice and bob (plain users), rita (records manager)."""
+    admin = User.objects.create_superuser("admin", "admin@example.com", "admin-pass-1")
+    alice = User.objects.create_user("alice", "alice@example.com", "alice-pass-1")
+    bob = User.objects.create_user("bob", "bob@example.com", "bob-pass-1")
+    rita = User.objects.create_user("rita", "rita@example.com", "rita-pass-1")
+    RoleAssignment.objects.create(user=rita, role="records_manager")
+    Group.objects.create(name="sales").user_set.add(alice)
+    return {"admin": admin, "alice": alice, "bob": bob, "rita": rita}
+
+
+@pytest.fixture
+def client_for(users: dict[str, User]) -> Callable[[str], APIClient]:
+    """An API client authenticated with the named user's token."""
+
+    def make(username: str) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=users[username])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def alice(client_for: Callable[[str], APIClient]) -> APIClient:
+    return client_for("alice")
+
+
+@pytest.fixture
+def bob(client_for: Callable[[str], APIClient]) -> APIClient:
+    return client_for("bob")
+
+
+@pytest.fixture
+def admin(client_for: Callable[[str], APIClient]) -> APIClient:
+    return client_for("admin")
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1) -> Any:
+    """Poll until `predicate()` is truthy (background jobs run in a worker in production)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)

@@ -1,0 +1,259 @@
+"""Every API operation x every kind of caller, asserting the status.
+
+Operations come from the same enumeration drf-spectacular builds the OpenAPI schema from, so a
+new endpoint without a row in RULES fails this suite: add one (PUBLIC for operations that are
+open to every authenticated caller by design).
+
+Callers: owner (alice, owns the folder and the document), granted (bob: every permission through
+group `legal` on the folder), denied (carol: in `sales`, which may view, but denied everything by
+name on the folder), viewer (dave: `sales`, view only), stranger (eve: no grants), records manager
+(rita), administrator (admin).
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, User
+from drf_spectacular.generators import EndpointEnumerator
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from audit.models import LegalHold
+from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
+
+ROLES = ("owner", "granted", "denied", "viewer", "stranger", "records_manager", "admin")
+USERNAMES = {
+    "owner": "alice",
+    "granted": "bob",
+    "denied": "carol",
+    "viewer": "dave",
+    "stranger": "eve",
+    "records_manager": "rita",
+    "admin": "admin",
+}
+ALL = ["view", "download", "edit", "delete", "approve", "manage_acl"]
+
+
+def statuses(*codes: int) -> dict[str, int]:
+    assert len(codes) == len(ROLES)
+    return dict(zip(ROLES, codes, strict=True))
+
+
+PUBLIC_200 = statuses(200, 200, 200, 200, 200, 200, 200)
+PUBLIC_201 = statuses(201, 201, 201, 201, 201, 201, 201)
+READ = statuses(200, 200, 404, 200, 404, 404, 200)  # needs view
+
+
+def needs(ok: int) -> dict[str, int]:
+    """A permission beyond view: the viewer sees the object but is refused."""
+    return statuses(ok, ok, 404, 403, 404, 404, ok)
+
+
+def admins_only(ok: int) -> dict[str, int]:
+    return statuses(403, 403, 403, 403, 403, 403, ok)
+
+
+def records_managers(ok: int) -> dict[str, int]:
+    return statuses(403, 403, 403, 403, 403, ok, ok)
+
+
+@dataclass
+class Rule:
+    expected: dict[str, int]
+    body: Callable[[dict[str, Any]], Any] = lambda world: None
+    multipart: bool = False
+    query: str = ""
+    params: dict[str, str] = field(default_factory=dict)  # path parameter -> world key
+
+
+def _file(name: str) -> io.BytesIO:
+    handle = io.BytesIO(f"matrix bytes {name}".encode())
+    handle.name = f"{name}.txt"
+    return handle
+
+
+DOC = "/api/v1/documents/{pk}/"
+FOLDER = "/api/v1/folders/{pk}/"
+RULES: dict[tuple[str, str], Rule] = {
+    # Public by design (any authenticated caller; the token endpoint needs no credentials).
+    ("POST", "/api/v1/auth/token/"): Rule(
+        PUBLIC_200, body=lambda w: {"username": "eve", "password": "eve-pass-1"}
+    ),
+    ("GET", "/api/v1/users/me/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/schema/"): Rule(PUBLIC_200, query="?format=json"),
+    ("GET", "/api/v1/docs/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/document-types/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/documents/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/documents/"): Rule(
+        PUBLIC_201, body=lambda w: {"file": _file(w["tag"])}, multipart=True
+    ),
+    ("GET", "/api/v1/folders/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/folders/"): Rule(PUBLIC_201, body=lambda w: {"name": f"new {w['tag']}"}),
+    ("GET", "/api/v1/search/"): Rule(PUBLIC_200, query="?q=matrix"),
+    # Administrators.
+    ("GET", "/api/v1/users/"): Rule(admins_only(200)),
+    ("POST", "/api/v1/users/"): Rule(
+        admins_only(201), body=lambda w: {"username": f"u{w['tag']}", "password": "long-enough-1"}
+    ),
+    ("GET", "/api/v1/users/{username}/"): Rule(admins_only(200), params={"username": "username"}),
+    ("PATCH", "/api/v1/users/{username}/"): Rule(
+        admins_only(200), body=lambda w: {"email": "x@example.com"}, params={"username": "username"}
+    ),
+    ("GET", "/api/v1/groups/"): Rule(admins_only(200)),
+    ("POST", "/api/v1/groups/"): Rule(admins_only(201), body=lambda w: {"name": f"g{w['tag']}"}),
+    ("GET", "/api/v1/groups/{name}/"): Rule(admins_only(200), params={"name": "group"}),
+    ("PATCH", "/api/v1/groups/{name}/"): Rule(
+        admins_only(200), body=lambda w: {"members": ["eve"]}, params={"name": "group"}
+    ),
+    ("POST", "/api/v1/document-types/"): Rule(
+        admins_only(201), body=lambda w: {"slug": f"t{w['tag']}", "name": "T"}
+    ),
+    # Documents.
+    ("GET", DOC): Rule(READ),
+    ("PATCH", DOC): Rule(needs(200), body=lambda w: {"title": "renamed"}),
+    ("DELETE", DOC): Rule(needs(204)),
+    ("GET", DOC + "acl/"): Rule(needs(200)),
+    ("PUT", DOC + "acl/"): Rule(needs(200), body=lambda w: {"entries": [entry("group:legal", *ALL)]}),
+    ("GET", DOC + "permissions/"): Rule(READ),
+    ("GET", DOC + "download/"): Rule(needs(200)),
+    ("GET", DOC + "text/"): Rule(READ),
+    ("GET", DOC + "duplicates/"): Rule(READ),
+    ("GET", DOC + "versions/"): Rule(READ),
+    ("POST", DOC + "versions/"): Rule(
+        needs(201), body=lambda w: {"file": _file(f"v{w['tag']}")}, multipart=True
+    ),
+    ("GET", DOC + "links/"): Rule(READ),
+    ("POST", DOC + "links/"): Rule(
+        needs(201),
+        body=lambda w: {"target_type": "document", "target_id": w["other"], "relation": "related"},
+    ),
+    ("DELETE", DOC + "links/{link_id}/"): Rule(needs(204), params={"link_id": "link"}),
+    ("POST", DOC + "lock/"): Rule(needs(200)),
+    ("DELETE", DOC + "lock/"): Rule(needs(200)),
+    # Folders.
+    ("GET", FOLDER): Rule(READ),
+    ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}),
+    ("DELETE", FOLDER): Rule(needs(204), params={"pk": "empty_folder"}),
+    ("GET", FOLDER + "acl/"): Rule(needs(200)),
+    ("PUT", FOLDER + "acl/"): Rule(
+        needs(200),
+        body=lambda w: {
+            "entries": [entry("group:legal", *ALL), entry("group:sales", "view"), entry("user:carol", *ALL, effect="deny")]
+        },
+    ),
+    # Records managers.
+    ("GET", "/api/v1/audit/events/"): Rule(records_managers(200)),
+    ("GET", "/api/v1/audit/events/export/"): Rule(records_managers(200), query="?format=csv"),
+    ("GET", "/api/v1/audit/verify/"): Rule(records_managers(200)),
+    ("GET", "/api/v1/holds/"): Rule(records_managers(200)),
+    ("POST", "/api/v1/holds/"): Rule(
+        records_managers(201),
+        body=lambda w: {"object_type": "document", "object_id": w["pk"], "reason": "case"},
+    ),
+    ("GET", "/api/v1/holds/{pk}/"): Rule(records_managers(200), params={"pk": "hold"}),
+    ("DELETE", "/api/v1/holds/{pk}/"): Rule(records_managers(200), params={"pk": "hold"}),
+}
+
+
+def _operations() -> list[tuple[str, str]]:
+    endpoints = EndpointEnumerator().get_api_endpoints()
+    return sorted({(method, path) for path, _, method, _ in endpoints})
+
+
+def _client(user: User) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> dict[str, Any]:
+    alice = clients["owner"]
+    folder = make_folder(alice, f"F{tag}")
+    empty = make_folder(alice, f"E{tag}", folder)
+    grant(
+        alice,
+        "folders",
+        folder,
+        entry("group:legal", *ALL),
+        entry("group:sales", "view"),
+        entry("user:carol", *ALL, effect="deny"),
+    )
+    document = make_document(alice, f"doc{tag}", folder)
+    other = make_document(alice, f"other{tag}", folder)
+    link = alice.post(
+        f"/api/v1/documents/{document}/links/",
+        {"target_type": "document", "target_id": other, "relation": "attachment"},
+        format="json",
+    ).json()["id"]
+    hold = LegalHold.objects.create(
+        object_type="document", object_id=other, reason="matrix", placed_by=users["rita"]
+    )
+    return {
+        "pk": document,
+        "other": other,
+        "folder": folder,
+        "empty_folder": empty,
+        "link": link,
+        "hold": hold.pk,
+        "username": "eve",
+        "group": "legal",
+        "tag": tag,
+    }
+
+
+@pytest.fixture
+def matrix_clients(users: dict[str, User]) -> dict[str, APIClient]:
+    everyone = dict(users)
+    for name in ("carol", "dave", "eve"):
+        everyone[name] = User.objects.create_user(name, f"{name}@example.com", f"{name}-pass-1")
+    Group.objects.create(name="legal").user_set.add(everyone["bob"])
+    Group.objects.get(name="sales").user_set.add(everyone["carol"], everyone["dave"])
+    return {role: _client(everyone[USERNAMES[role]]) for role in ROLES}
+
+
+def _path(template: str, rule: Rule, world: dict[str, Any]) -> str:
+    path = template
+    names = {"pk": "folder" if template.startswith("/api/v1/folders/") else "pk"}
+    if template.startswith("/api/v1/holds/"):
+        names["pk"] = "hold"
+    names.update(rule.params)
+    for name, key in names.items():
+        path = path.replace("{" + name + "}", str(world[key]))
+    assert "{" not in path, f"no value for a path parameter of {template}"
+    return path + rule.query
+
+
+@pytest.mark.parametrize(("method", "template"), _operations(), ids=lambda v: str(v))
+def test_operation_answers_each_caller_as_its_rule_says(
+    method: str, template: str, matrix_clients: dict[str, APIClient], users: dict[str, User]
+) -> None:
+    rule = RULES.get((method, template))
+    assert rule is not None, (
+        f"{method} {template} has no permission rule: add it to RULES in {__file__} "
+        "(who may call it: owner, granted, denied, viewer, stranger, records manager, admin)."
+    )
+    failures = []
+    for index, role in enumerate(ROLES):
+        world = _world(matrix_clients, users, f"{index}")
+        client = matrix_clients[role]
+        path = _path(template, rule, world)
+        body = rule.body(world)
+        if method == "POST" and template == "/api/v1/auth/token/":
+            client = APIClient()
+        call = getattr(client, method.lower())
+        if body is None:
+            response = call(path)
+        else:
+            response = call(path, body, format="multipart" if rule.multipart else "json")
+        if response.status_code != rule.expected[role]:
+            failures.append(f"{role}: {response.status_code} != {rule.expected[role]}")
+    assert not failures, f"{method} {template}: " + "; ".join(failures)
+
+
+def test_every_rule_names_a_real_operation() -> None:
+    """A rule for an operation that no longer exists is a stale row."""
+    assert set(RULES) <= set(_operations())
