@@ -1,16 +1,22 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import health
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("permissions.urls")),
     path("", include("repository.urls")),
     path("", include("audit.urls")),
     path("", include("search.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # A browser without a session is sent to the login page rather than shown a 401.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
 ]
 
 urlpatterns = [

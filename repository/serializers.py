@@ -37,8 +37,12 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
 
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
-    document_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    document_type: serializers.SlugRelatedField[DocumentType] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    tags: Any = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
     owner = serializers.CharField(source="owner.username", read_only=True)
     locked_by = serializers.CharField(
         source="locked_by.username", read_only=True, allow_null=True, default=None
@@ -180,7 +184,7 @@ class LinkSerializer(serializers.ModelSerializer[DocumentLink]):
 
 class FolderSerializer(serializers.ModelSerializer[Folder]):
     owner = serializers.CharField(source="owner.username", read_only=True)
-    parent = VisibleFolderField(required=False, allow_null=True)
+    parent = VisibleFolderField(required=False, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Folder

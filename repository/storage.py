@@ -96,7 +96,7 @@ class S3BlobStorage(Storage):
             if _is_missing(error):
                 raise FileNotFoundError(name) from error
             raise
-        return File(body, name)
+        return File(body, name)  # type: ignore[arg-type]
 
     def exists(self, name: str) -> bool:
         try:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 
@@ -56,7 +57,13 @@ def local_copy(sha256: str) -> Iterator[str]:
 
 
 @shared_task(
-    autoretry_for=(OSError, ConnectionError), retry_backoff=True, max_retries=5, acks_late=True
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    # A hostile PDF can be slow rather than big; the worker gives up on it (not in eager mode).
+    soft_time_limit=300,
+    time_limit=330,
 )
 def extract_version_text(version_id: int) -> str:
     version = Version.objects.filter(pk=version_id).first()
@@ -68,6 +75,12 @@ def extract_version_text(version_id: int) -> str:
         outcome = {"text": text, "text_status": TextStatus.DONE, "text_error": ""}
     except ExtractionError as error:
         outcome = {"text": "", "text_status": TextStatus.FAILED, "text_error": str(error)[:500]}
+    except SoftTimeLimitExceeded:
+        outcome = {
+            "text": "",
+            "text_status": TextStatus.FAILED,
+            "text_error": "text extraction took longer than 300 s and was stopped",
+        }
     with transaction.atomic():
         Version.objects.filter(pk=version_id, text_status=TextStatus.PENDING).update(**outcome)
         document_changed(version.document_id)

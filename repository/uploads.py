@@ -20,5 +20,6 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
 
     def file_complete(self, file_size: int) -> TemporaryUploadedFile:
         uploaded = super().file_complete(file_size)
+        assert isinstance(uploaded, TemporaryUploadedFile)
         uploaded.sha256 = self.hasher.hexdigest()  # type: ignore[attr-defined]
         return uploaded

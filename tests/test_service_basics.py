@@ -2,6 +2,7 @@
 
 from django.core.files.storage import storages
 from django.core.management import call_command
+from django.test import Client
 from rest_framework.test import APIClient
 
 
@@ -29,7 +30,10 @@ def test_schema_is_valid_and_docs_page_serves(alice: APIClient, capsys) -> None:
     schema = alice.get("/api/v1/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/documents/{id}/download/" in schema.content
-    assert alice.get("/api/v1/docs/").status_code == 200
+    browser = Client()
+    assert browser.login(username="alice", password="alice-pass-1")
+    docs = browser.get("/api/v1/docs/")
+    assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
 
 
@@ -39,3 +43,5 @@ def test_anonymous_access_is_refused_except_health(transactional_db: None) -> No
     assert client.get("/api/v1/schema/").status_code == 401
     assert client.get("/healthz").status_code == 200
     assert client.get("/login/").status_code == 200
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/login/")
