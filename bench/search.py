@@ -49,7 +49,12 @@ def parse_args() -> argparse.Namespace:
 
 def setup_django(data_dir: str) -> None:
     os.environ["KONTOR_DATA_DIR"] = data_dir
-    for name in ("DATABASE_URL", "KONTOR_SEARCH_URL", "CELERY_BROKER_URL", "KONTOR_S3_ENDPOINT_URL"):
+    for name in (
+        "DATABASE_URL",
+        "KONTOR_SEARCH_URL",
+        "CELERY_BROKER_URL",
+        "KONTOR_S3_ENDPOINT_URL",
+    ):
         os.environ.pop(name, None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -83,8 +88,14 @@ def generate(count: int, seed: int) -> None:
     pool = paragraphs(seed)
     owner = User.objects.create_user("bench", password="bench-pass-1")
     other = User.objects.create_user("other", password="other-pass-1")
-    types = [DocumentType.objects.create(slug=s, name=s) for s in ("contract", "invoice", "memo", "letter")]
-    tags = [Tag.objects.create(name=name) for name in ("finance", "legal", "hr", "sales", "urgent", "archive")]
+    types = [
+        DocumentType.objects.create(slug=s, name=s)
+        for s in ("contract", "invoice", "memo", "letter")
+    ]
+    tags = [
+        Tag.objects.create(name=name)
+        for name in ("finance", "legal", "hr", "sales", "urgent", "archive")
+    ]
     statuses = ["draft", "in_review", "approved", "rejected", "archived"]
     batch = 5000
     with tqdm(total=count, unit="doc", desc="generating") as progress:
@@ -158,7 +169,7 @@ def vocabulary(seed: int) -> list[dict[str, str]]:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -172,7 +183,7 @@ def main() -> None:
 
     from permissions.selectors import search_principals
     from repository.models import Document
-    from search.backends import SearchRequest, get_backend
+    from search.backends import get_backend
     from search.backends.embedded import FACET_AGGREGATION, full_query
     from search.services import build_request
 
@@ -217,7 +228,9 @@ def main() -> None:
         if request.sort == "-created_at":
             from tantivy import Order
 
-            result = searcher.search(query, request.limit, count=True, order_by_field="created", order=Order.Desc)
+            result = searcher.search(
+                query, request.limit, count=True, order_by_field="created", order=Order.Desc
+            )
         else:
             result = searcher.search(query, request.limit, count=True)
         searcher.aggregate(query, FACET_AGGREGATION)
@@ -241,16 +254,14 @@ def main() -> None:
         bare(params)
         bare_times.append((time.perf_counter() - t) * 1000)
     principals = search_principals(user)
-    print(f"queries: {len(requests)} (principals {principals}); median hits {statistics.median(counts):.0f}")
+    median_hits = statistics.median(counts)
+    print(f"queries: {len(requests)} (principals {principals}); median hits {median_hits:.0f}")
     for name, values in (("api ", api_times), ("bare", bare_times)):
-        print(f"{name}: p50 {percentile(values, 0.5):6.2f} ms   p95 {percentile(values, 0.95):6.2f} ms")
-    print(
-        "ratio api/bare: p50 {:.2f}   p95 {:.2f}".format(
-            percentile(api_times, 0.5) / percentile(bare_times, 0.5),
-            percentile(api_times, 0.95) / percentile(bare_times, 0.95),
-        )
-    )
-    _ = SearchRequest
+        p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
+        print(f"{name}: p50 {p50:6.2f} ms   p95 {p95:6.2f} ms")
+    ratio50 = percentile(api_times, 0.5) / percentile(bare_times, 0.5)
+    ratio95 = percentile(api_times, 0.95) / percentile(bare_times, 0.95)
+    print(f"ratio api/bare: p50 {ratio50:.2f}   p95 {ratio95:.2f}")
 
 
 if __name__ == "__main__":

@@ -138,4 +138,3 @@ def _mark(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
         cursor = span_end
     out.append(escape(text[cursor:end]))
     return " ".join("".join(out).split())
-

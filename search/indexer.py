@@ -84,7 +84,9 @@ def drain(*, include_deferred: bool = False, max_batches: int | None = None) -> 
         batches += 1
         due = IndexOutbox.objects.all()
         if not include_deferred:
-            due = due.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()))
+            due = due.filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+            )
         rows = list(
             due.order_by("id").values_list("id", "document_id", "attempts")[
                 : settings.SEARCH_DRAIN_BATCH

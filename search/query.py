@@ -68,9 +68,9 @@ class _Parser:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
     def take(self) -> str:
-        token = self.tokens[self.position]
+        lexeme = self.tokens[self.position]
         self.position += 1
-        return token
+        return lexeme
 
     def parse(self) -> Node:
         node = self.disjunction()
@@ -88,34 +88,34 @@ class _Parser:
     def conjunction(self) -> Node:
         items = [self.unary()]
         while True:
-            token = self.peek()
-            if token in ("AND", "&&"):
+            lexeme = self.peek()
+            if lexeme in ("AND", "&&"):
                 self.take()
                 items.append(self.unary())
-            elif token is not None and token not in ("OR", "||", ")"):
+            elif lexeme is not None and lexeme not in ("OR", "||", ")"):
                 items.append(self.unary())
             else:
                 break
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def unary(self) -> Node:
-        token = self.peek()
-        if token == "NOT":
+        lexeme = self.peek()
+        if lexeme == "NOT":
             self.take()
             return Not(self.unary())
-        if token is not None and token.startswith("-") and len(token) > 1:
-            self.tokens[self.position] = token[1:]
+        if lexeme is not None and lexeme.startswith("-") and len(lexeme) > 1:
+            self.tokens[self.position] = lexeme[1:]
             return Not(self.primary())
-        if token is not None and token.startswith("+") and len(token) > 1:
-            self.tokens[self.position] = token[1:]
+        if lexeme is not None and lexeme.startswith("+") and len(lexeme) > 1:
+            self.tokens[self.position] = lexeme[1:]
         return self.primary()
 
     def primary(self) -> Node:
-        token = self.peek()
-        if token is None or token in _OPERATORS or token == ")":
+        lexeme = self.peek()
+        if lexeme is None or lexeme in _OPERATORS or lexeme == ")":
             raise _Malformed
         self.take()
-        if token == "(":
+        if lexeme == "(":
             self.depth += 1
             if self.depth > MAX_DEPTH:
                 raise exceptions.ValidationError({"q": ["The query nests too deeply."]})
@@ -125,19 +125,19 @@ class _Parser:
             self.take()
             self.depth -= 1
             return node
-        if token == '"':
+        if lexeme == '"':
             raise _Malformed
-        if token.startswith('"'):
-            words = _WORD_CHARACTERS.findall(token[1:-1])
+        if lexeme.startswith('"'):
+            words = _WORD_CHARACTERS.findall(lexeme[1:-1])
             if not words:
                 raise _Malformed
             return Phrase(" ".join(words)) if len(words) > 1 else Word(words[0])
-        return _term(token)
+        return _term(lexeme)
 
 
-def _term(token: str) -> Node:
-    is_prefix = token.endswith("*")
-    words = _WORD_CHARACTERS.findall(token)
+def _term(lexeme: str) -> Node:
+    is_prefix = lexeme.endswith("*")
+    words = _WORD_CHARACTERS.findall(lexeme)
     if not words:
         raise _Malformed
     text = "-".join(words) if len(words) > 1 else words[0]

@@ -54,20 +54,50 @@ def tombstone(document_id: int) -> IndexRecord:
     return IndexRecord(id=document_id, is_live=False)
 
 
+_STOPWORDS = {
+    "en": "the and of to in is that for it with as was on be by this are from at or an which not "
+    "have has were will would their they we you",
+    "de": "der die und das ist nicht mit den von zu sich des auf für ein eine dem im auch sie es "
+    "wird bei werden wir ich oder aus nach",
+    "fr": "le la les des et est un une du que qui dans pour pas sur au avec par ce il sont nous "
+    "vous aux ces mais ou été cette",
+    "es": "el los las y que en un una es por con para del se no al lo como más su pero sus le "
+    "ya fue muy este esta",
+}
+_STOPWORD_LANGUAGES: dict[str, list[str]] = {}
+for _language, _words in _STOPWORDS.items():
+    for _word in _words.split():
+        _STOPWORD_LANGUAGES.setdefault(_word, []).append(_language)
+_DISTINCT_LETTERS = {"de": "äöüßÄÖÜ", "fr": "èêàçœëîôùÈÊÀÇ", "es": "ñ¿¡ÑóíúÓÍÚ"}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def detect_language(text: str) -> str:
-    """One of LANGUAGES or "other"; Cyrillic script answers at once, langdetect the rest."""
+    """One of LANGUAGES or "other". Cyrillic script and stopword counts answer at once (they
+    cost microseconds, langdetect milliseconds); langdetect decides the unclear rest."""
     sample = text[:1000]
     letters = len(_LETTERS.findall(sample))
     if letters < 20:
         return OTHER_LANGUAGE
     if len(_CYRILLIC.findall(sample)) > letters / 2:
         return "ru"
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    for word in _WORD.findall(sample.lower()):
+        for language in _STOPWORD_LANGUAGES.get(word, ()):
+            scores[language] += 1
+    for language, letters_of_language in _DISTINCT_LETTERS.items():
+        scores[language] += sum(sample.count(letter) for letter in letters_of_language)
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if ranked[0][1] >= 2 and ranked[0][1] >= 1.5 * ranked[1][1]:
+        return ranked[0][0]
+    if sample.isascii():
+        return "en"  # Latin script without a single accent: English is by far the likeliest
     from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 
     DetectorFactory.seed = 0  # deterministic answers
     try:
-        language = detect(sample)
+        language = detect(sample[:300])
     except LangDetectException:
         return OTHER_LANGUAGE
     return language if language in LANGUAGES else OTHER_LANGUAGE
@@ -94,6 +124,16 @@ def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return dict(lookup(pairs))
 
 
+def _viewers(documents: list[Document]) -> dict[int, list[str]]:
+    """Principal terms per document; one batch call when the permissions app offers it."""
+    from permissions import selectors
+
+    many = getattr(selectors, "viewers_of_many", None)
+    if many is not None:
+        return {pk: sorted(set(terms)) for pk, terms in many(documents).items()}
+    return {document.pk: sorted(set(viewers_of(document))) for document in documents}
+
+
 def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
     """Current state of each document; a tombstone for trashed or missing ones."""
     wanted = sorted(set(document_ids))
@@ -110,6 +150,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         if link.target_type != "document"
     ]
     names = _crm_names(crm_pairs)
+    viewers = _viewers(list(documents.values()))
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []
     for document_id in wanted:
@@ -133,7 +174,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
                 title=document.title,
                 text=text,
                 meta="\n".join(part for part in meta_parts if part),
-                language=detect_language(f"{document.title}\n{text}"),
+                language=detect_language(text if len(text) >= 200 else f"{document.title}\n{text}"),
                 document_type=document.document_type.slug if document.document_type else "",
                 status=document.status,
                 tags=tags,
@@ -141,7 +182,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
                 folder=document.folder_id,
                 created_at=document.created_at,
                 linked=sorted({f"{link.target_type}:{link.target_id}" for link in links}),
-                viewers=sorted(set(viewers_of(document))),
+                viewers=viewers[document.pk],
             )
         )
     return records

@@ -9,8 +9,10 @@ from repository.serializers import VersionSerializer
 class SearchDocumentSerializer(serializers.ModelSerializer[Document]):
     """The document summary of a search hit."""
 
-    document_type = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    document_type: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    tags: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
     current_version = VersionSerializer(read_only=True)
 

@@ -40,6 +40,10 @@ class SearchView(APIView):
                 else remove_query_param(url, "page")
             )
         facets = {"document_type": {}, "status": {}, "tags": {}, **page.facets}
+        # One list serializer: building a serializer per hit costs more than the engine query.
+        summaries = SearchDocumentSerializer(
+            [document for document, _ in page.results], many=True
+        ).data
         return Response(
             {
                 "count": page.total,
@@ -47,11 +51,11 @@ class SearchView(APIView):
                 "previous": previous_url,
                 "results": [
                     {
-                        "document": SearchDocumentSerializer(document).data,
+                        "document": summary,
                         "score": hit.score,
                         "highlights": hit.highlights,
                     }
-                    for document, hit in page.results
+                    for summary, (_document, hit) in zip(summaries, page.results, strict=True)
                 ],
                 "facets": facets,
             }

@@ -37,7 +37,13 @@ LANGUAGE_ANALYZERS = {
     "es": "spanish",
 }
 TEXT_FIELDS = [f"text_{language}" for language in (*LANGUAGES, "other")]
-QUERY_FIELDS = ["title^3", "title.*^3", "meta^2", *TEXT_FIELDS, *(f"{f}.plain" for f in TEXT_FIELDS)]
+QUERY_FIELDS = [
+    "title^3",
+    "title.*^3",
+    "meta^2",
+    *TEXT_FIELDS,
+    *(f"{f}.plain" for f in TEXT_FIELDS),
+]
 PREFIX_FIELDS = ["title", "meta", *(f"{field}.plain" for field in TEXT_FIELDS)]
 ENGINE_ERRORS = (TransportError, ApiError)
 
@@ -220,7 +226,9 @@ class ElasticsearchBackend(SearchBackend):
                 name=f"{self.prefix}-documents",
                 **template_body(self.prefix),
             )
-            if not self._call("alias check", self.client.indices.exists_alias, name=self.read_alias):
+            if not self._call(
+                "alias check", self.client.indices.exists_alias, name=self.read_alias
+            ):
                 name = self.create_index()
                 self._call(
                     "alias",
@@ -304,7 +312,9 @@ class ElasticsearchBackend(SearchBackend):
             if next(iter(error.values())).get("status") != 409  # a newer version is there
         ]
         if failures:
-            raise SearchUnavailable(f"elasticsearch rejected {len(failures)} writes: {failures[:3]}")
+            raise SearchUnavailable(
+                f"elasticsearch rejected {len(failures)} writes: {failures[:3]}"
+            )
 
     def search(self, request: SearchRequest) -> SearchOutcome:
         self._ensure_ready()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Filter, FieldType, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
+from tantivy import FieldType, Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
 from search.backends.base import (
     FACET_SIZE,
@@ -109,7 +109,7 @@ def _field_query(field: str, leaf: Word | Phrase | Prefix, fuzzy: bool) -> Any |
     if not tokens:
         return None
     if len(tokens) > 1:
-        return Query.phrase_query(SCHEMA, field, tokens)
+        return Query.phrase_query(SCHEMA, field, list[str | tuple[int, str]](tokens))
     distance = fuzziness(leaf.text) if fuzzy and isinstance(leaf, Word) else 0
     if distance and field not in STEM_FIELDS:
         return Query.fuzzy_term_query(SCHEMA, field, tokens[0], distance, True, False)

@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from repository.filters import DocumentFilters
 from search.backends import SearchRequest, get_backend
 from search.indexer import drain, take_ticket
 from search.models import IndexOutbox, ReindexJob
 from search.query import parse_query
 from search.records import IndexRecord, build_records, tombstone
-from repository.filters import DocumentFilters
 from tests.conftest import PRODUCTION, wait_for
 from tests.helpers import upload
 from tests.search.test_search_api import found, ids, search
@@ -59,7 +59,12 @@ class _Outage:
         self.noida_dir = Path(
             os.environ.get(
                 "KONTOR_TEST_NOIDA_DIR",
-                Path(os.environ.get("KONTOR_TEST_SERVICES_DIR", Path(settings.BASE_DIR) / "var/test-services")) / "es",
+                Path(
+                    os.environ.get(
+                        "KONTOR_TEST_SERVICES_DIR", Path(settings.BASE_DIR) / "var/test-services"
+                    )
+                )
+                / "es",
             )
         )
         self.index_dir = settings.SEARCH_INDEX_DIR
@@ -72,7 +77,9 @@ class _Outage:
         noida = Path(settings.BASE_DIR) / ".venv/bin/noida-db"
         subprocess.run(
             [str(noida), command, "elasticsearch", "--data-dir", str(self.noida_dir)],
-            check=True, capture_output=True, timeout=60,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def start(self) -> None:
@@ -114,7 +121,8 @@ def test_engine_down_during_uploads_loses_nothing(
         health = wait_for(
             lambda: (lambda body: body if body["search"].get("outbox_lag") else None)(
                 alice.get("/healthz").json()
-            ), timeout=20,
+            ),
+            timeout=20,
         )
         assert health["status"] == "ok"
         assert health["search"]["oldest_pending_seconds"] >= 0

@@ -49,9 +49,12 @@ def search(client: APIClient, query: str = "", **params: Any) -> Any:
 
 def found(client: APIClient, query: str, count: int = 1, **params: Any) -> Any:
     """Poll until the search answers `count` hits (indexing runs after commit)."""
-    return wait_for(lambda: (lambda body: body if body["count"] == count else None)(
-        search(client, query, **params)
-    ), timeout=20)
+    return wait_for(
+        lambda: (lambda body: body if body["count"] == count else None)(
+            search(client, query, **params)
+        ),
+        timeout=20,
+    )
 
 
 def ids(body: Any) -> set[int]:
@@ -78,7 +81,9 @@ def test_word_inside_pdf_is_found(alice: APIClient) -> None:
     assert "<mark>hippopotamus</mark>" in " ".join(body["results"][0]["highlights"])
 
 
-def test_a_colleague_without_access_finds_nothing(alice: APIClient, bob: APIClient, admin: APIClient) -> None:
+def test_a_colleague_without_access_finds_nothing(
+    alice: APIClient, bob: APIClient, admin: APIClient
+) -> None:
     """Bob sees no hit, no count and no facet of Alice's documents; an admin sees them."""
     upload(alice, b"secret walrus budget", "w.txt", tags="confidential")
     found(alice, "walrus")
@@ -144,7 +149,13 @@ def test_filters_narrow_and_facets_count_only_visible_documents(
 ) -> None:
     admin.post("/api/v1/document-types/", {"slug": "invoice", "name": "Invoice"}, format="json")
     for index in range(3):
-        upload(alice, f"gadget order {index}".encode(), f"i{index}.txt", document_type="invoice", tags="money")
+        upload(
+            alice,
+            f"gadget order {index}".encode(),
+            f"i{index}.txt",
+            document_type="invoice",
+            tags="money",
+        )
     upload(alice, b"gadget memo", "memo.txt", tags="internal,money")
     upload(bob, b"gadget of bob", "bob.txt", document_type="invoice", tags="money")
     found(alice, "gadget", 4)
@@ -163,7 +174,9 @@ def test_filters_narrow_and_facets_count_only_visible_documents(
 
 
 def test_sort_and_pagination(alice: APIClient) -> None:
-    created = [upload(alice, f"pelican note {n}".encode(), f"p{n}.txt").json()["id"] for n in range(5)]
+    created = [
+        upload(alice, f"pelican note {n}".encode(), f"p{n}.txt").json()["id"] for n in range(5)
+    ]
     found(alice, "pelican", 5)
     newest_first = search(alice, "pelican", sort="-created_at", page_size=2)
     assert [item["document"]["id"] for item in newest_first["results"]] == created[::-1][:2]
@@ -176,16 +189,48 @@ def test_sort_and_pagination(alice: APIClient) -> None:
 
 
 def test_highlights_escape_everything_but_the_marks(alice: APIClient) -> None:
-    upload(alice, b'<script>alert("x")</script> ocelot & <b>co</b>', "x.html.txt", title="<i>ocelot</i>")
+    upload(
+        alice,
+        b'<script>alert("x")</script> ocelot & <b>co</b>',
+        "x.html.txt",
+        title="<i>ocelot</i>",
+    )
     body = found(alice, "ocelot")
     text = " ".join(body["results"][0]["highlights"])
     assert "<script>" not in text and "<b>" not in text and "<i>" not in text
     assert "&lt;script&gt;" in text and "<mark>ocelot</mark>" in text
 
 
-MALFORMED = ['"unclosed', "foo AND (", ")(", "AND", "NOT", "OR OR", "*", "?", "\\", "title:",
-    "a:b:c", "foo~2", "[1 TO", "{}", "/regex/", "((((((((((x))))))))))", "x" * 900, "\x00",
-    "контр*", "-", "+", "&&", "||", '""', "AND foo", "foo NOT", "ü*", "(" * 40 + "x" + ")" * 40]
+MALFORMED = [
+    '"unclosed',
+    "foo AND (",
+    ")(",
+    "AND",
+    "NOT",
+    "OR OR",
+    "*",
+    "?",
+    "\\",
+    "title:",
+    "a:b:c",
+    "foo~2",
+    "[1 TO",
+    "{}",
+    "/regex/",
+    "((((((((((x))))))))))",
+    "x" * 900,
+    "\x00",
+    "контр*",
+    "-",
+    "+",
+    "&&",
+    "||",
+    '""',
+    "AND foo",
+    "foo NOT",
+    "ü*",
+    "(" * 40 + "x" + ")" * 40,
+]
 
 
 def test_malformed_queries_answer_400_or_are_read_literally(alice: APIClient) -> None:
@@ -230,7 +275,9 @@ def test_edits_and_trash_reach_the_index(alice: APIClient) -> None:
     found(alice, "flamingo", 0)
 
 
-def test_a_rolled_back_transaction_leaves_nothing_in_the_index(users: Any, alice: APIClient) -> None:
+def test_a_rolled_back_transaction_leaves_nothing_in_the_index(
+    users: Any, alice: APIClient
+) -> None:
     """Outbox rows are written in the change's transaction: a rollback takes them along."""
     with pytest.raises(RuntimeError), transaction.atomic():
         document = Document.objects.create(title="rollback axolotl", owner=users["alice"])

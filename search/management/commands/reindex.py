@@ -68,7 +68,9 @@ class Command(BaseCommand):
                     backend.drop_index(job.target)
                 job.delete()
                 continue
-            self.stdout.write(f"resuming the reindex into {job.target} after document {job.last_document_id}")
+            self.stdout.write(
+                f"resuming the reindex into {job.target} after document {job.last_document_id}"
+            )
             return job
         backend.live_index()  # make sure there is a live index to swap from
         return ReindexJob.objects.create(target=backend.create_index(), backend=backend.name)
