@@ -87,15 +87,35 @@ def generate(documents: int, seed: int = 7) -> Any:
     entries: list[AccessControlEntry] = []
     for folder in top:
         for group in rng.sample(groups, 3):
-            entries.append(AccessControlEntry(folder=folder, principal=f"group:{group.name}", permission="view", effect="allow"))
+            entries.append(
+                AccessControlEntry(
+                    folder=folder,
+                    principal=f"group:{group.name}",
+                    permission="view",
+                    effect="allow",
+                )
+            )
     for folder in rng.sample(middle, len(middle) // 10):
         group = rng.choice(groups)
-        entries.append(AccessControlEntry(folder=folder, principal=f"group:{group.name}", permission="view", effect="deny"))
+        entries.append(
+            AccessControlEntry(
+                folder=folder, principal=f"group:{group.name}", permission="view", effect="deny"
+            )
+        )
     walled = rng.sample(leaves, len(leaves) // 20)
-    AccessControlList.objects.bulk_create([AccessControlList(folder=f, inherit=False) for f in walled])
+    AccessControlList.objects.bulk_create(
+        [AccessControlList(folder=f, inherit=False) for f in walled]
+    )
     for folder in walled:
         for group in rng.sample(groups, 2):
-            entries.append(AccessControlEntry(folder=folder, principal=f"group:{group.name}", permission="view", effect="allow"))
+            entries.append(
+                AccessControlEntry(
+                    folder=folder,
+                    principal=f"group:{group.name}",
+                    permission="view",
+                    effect="allow",
+                )
+            )
     AccessControlEntry.objects.bulk_create(entries, batch_size=BATCH)
     tree.rebuild()
 
@@ -133,7 +153,8 @@ def generate(documents: int, seed: int = 7) -> Any:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE repository_document SET created_at = %s::timestamptz + id * interval '1 second'",
+                "UPDATE repository_document"
+                " SET created_at = %s::timestamptz + id * interval '1 second'",
                 [start],
             )
             cursor.execute("ANALYZE")
@@ -190,7 +211,9 @@ def measure(reader: Any, queries: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", default="100000,1000000", help="comma-separated sizes")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--database-url", default=None, help="PostgreSQL; default SQLite")
@@ -215,10 +238,16 @@ def main() -> None:
             flush=True,
         )
     print()
-    print(f"{'documents':>10}  {'ACL p95 ms':>10}  {'bare p95 ms':>11}  {'ratio':>5}  targets: p95<=50 ms at 1M, ratio<=2")
+    print(
+        f"{'documents':>10}  {'ACL p95 ms':>10}  {'bare p95 ms':>11}  {'ratio':>5}"
+        "  targets: p95<=50 ms at 1M, ratio<=2"
+    )
     for size, figures, ratio, _ in rows:
         met = ratio <= 2 and (size < 1_000_000 or figures["acl_p95"] <= 50)
-        print(f"{size:>10,}  {figures['acl_p95']:>10.1f}  {figures['bare_p95']:>11.1f}  {ratio:>5.2f}  {'met' if met else 'NOT met'}")
+        print(
+            f"{size:>10,}  {figures['acl_p95']:>10.1f}  {figures['bare_p95']:>11.1f}"
+            f"  {ratio:>5.2f}  {'met' if met else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -83,9 +83,7 @@ def get_document(user: Any, pk: Any, permission: str = Permission.VIEW) -> Any:
     return document
 
 
-def get_folder(
-    user: Any, pk: Any, *, manage: bool = False, permission: str | None = None
-) -> Any:
+def get_folder(user: Any, pk: Any, *, manage: bool = False, permission: str | None = None) -> Any:
     """The folder if the user may view it (else 404) and holds `permission` (else 403).
 
     `manage=True` (create inside, rename, move, delete) asks for `edit` on the folder.

@@ -77,11 +77,11 @@ def set_acl(
         )
     with transaction.atomic():
         before = read_acl(target)
-        if owner_rights is not None and owner_rights != before["owner_rights"]:
-            if not is_admin(context.user):
-                raise exceptions.PermissionDenied(
-                    "Only an administrator may change the owner's rights.", code="admin_only"
-                )
+        changes_owner_rights = owner_rights is not None and owner_rights != before["owner_rights"]
+        if changes_owner_rights and not is_admin(context.user):
+            raise exceptions.PermissionDenied(
+                "Only an administrator may change the owner's rights.", code="admin_only"
+            )
         acl, _ = AccessControlList.objects.get_or_create(**{key: target})
         acl.inherit = inherit
         if owner_rights is not None:
@@ -95,7 +95,9 @@ def set_acl(
             for permission in entry["permissions"]
         }
         AccessControlEntry.objects.bulk_create(
-            AccessControlEntry(principal=principal, permission=permission, effect=effect, **{key: target})
+            AccessControlEntry(
+                principal=principal, permission=permission, effect=effect, **{key: target}
+            )
             for principal, permission, effect in sorted(rows)
         )
         after = read_acl(target)

@@ -36,7 +36,9 @@ class DocumentAclView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(acl.read_acl(get_document(request.user, pk, Permission.MANAGE_ACL)))
 
-    @extend_schema(request=AclSerializer, responses=AclSerializer, operation_id="documents_acl_update")
+    @extend_schema(
+        request=AclSerializer, responses=AclSerializer, operation_id="documents_acl_update"
+    )
     def put(self, request: Request, pk: int) -> Response:
         return _replace(request, get_document(request.user, pk, Permission.MANAGE_ACL))
 
@@ -47,7 +49,9 @@ class FolderAclView(APIView):
         folder = get_folder(request.user, pk, permission=Permission.MANAGE_ACL)
         return Response(acl.read_acl(folder))
 
-    @extend_schema(request=AclSerializer, responses=AclSerializer, operation_id="folders_acl_update")
+    @extend_schema(
+        request=AclSerializer, responses=AclSerializer, operation_id="folders_acl_update"
+    )
     def put(self, request: Request, pk: int) -> Response:
         return _replace(request, get_folder(request.user, pk, permission=Permission.MANAGE_ACL))
 

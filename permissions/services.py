@@ -108,7 +108,11 @@ def create_group(*, context: RequestContext, name: str, members: list[str]) -> G
         group.user_set.set(_users_named(members))
         _memberships_changed({group_principal(name)})
         record(
-            context, "group.create", object_type="group", object_id=name, details={"members": members}
+            context,
+            "group.create",
+            object_type="group",
+            object_id=name,
+            details={"members": members},
         )
     return group
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
@@ -90,7 +90,9 @@ class UserDetailView(APIView):
     @extend_schema(request=UserSerializer, responses=UserSerializer)
     def patch(self, request: Request, username: str) -> Response:
         user = self._user(request, username)
-        form = UserSerializer(data={"username": username, **request.data}, partial=True)
+        form = UserSerializer(
+            data={"username": username, **cast(dict[str, Any], request.data)}, partial=True
+        )
         form.is_valid(raise_exception=True)
         data = {key: value for key, value in form.validated_data.items() if key != "username"}
         user = services.update_user(context=context_from(request), user=user, data=data)
@@ -133,7 +135,7 @@ class GroupDetailView(APIView):
     @extend_schema(request=GroupSerializer, responses=GroupSerializer)
     def patch(self, request: Request, name: str) -> Response:
         group = self._group(request, name)
-        form = GroupSerializer(data={"name": name, **request.data})
+        form = GroupSerializer(data={"name": name, **cast(dict[str, Any], request.data)})
         form.is_valid(raise_exception=True)
         group = services.update_group(
             context=context_from(request), group=group, members=form.validated_data["members"]

@@ -13,25 +13,48 @@ from tests.permissions.acl_helpers import entry, grant, make_document
 
 
 def test_who_read_this_document_from_where_and_is_the_log_intact(
-    alice: APIClient, bob: APIClient, client_for: Callable[[str], APIClient], users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    bob: APIClient,
+    client_for: Callable[[str], APIClient],
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     document = make_document(alice, "board minutes")
     grant(alice, "documents", document, entry("user:bob", "view", "download"))
     bob.get(f"/api/v1/documents/{document}/", REMOTE_ADDR="10.0.0.7", HTTP_USER_AGENT="firefox")
-    b"".join(bob.get(f"/api/v1/documents/{document}/download/", REMOTE_ADDR="10.0.0.7").streaming_content)
+    b"".join(
+        bob.get(f"/api/v1/documents/{document}/download/", REMOTE_ADDR="10.0.0.7").streaming_content
+    )
     rita = client_for("rita")
-    events = rita.get(f"/api/v1/audit/events/?object_type=document&object_id={document}&actor=bob").json()
+    events = rita.get(
+        f"/api/v1/audit/events/?object_type=document&object_id={document}&actor=bob"
+    ).json()
     assert events["count"] == 2
     actions = {(e["action"], e["actor"], e["ip"]) for e in events["results"]}
-    assert actions == {("document.view", "bob", "10.0.0.7"), ("document.download", "bob", "10.0.0.7")}
+    assert actions == {
+        ("document.view", "bob", "10.0.0.7"),
+        ("document.download", "bob", "10.0.0.7"),
+    }
     first = events["results"][0]
     assert set(first) == {
-        "seq", "at", "actor", "ip", "user_agent", "action", "object_type", "object_id", "details", "hash", "prev_hash",
+        "seq",
+        "at",
+        "actor",
+        "ip",
+        "user_agent",
+        "action",
+        "object_type",
+        "object_id",
+        "details",
+        "hash",
+        "prev_hash",
     }
     assert rita.get("/api/v1/audit/events/?ip=10.0.0.7").json()["count"] == 2
     assert rita.get("/api/v1/audit/events/?action=document.download").json()["count"] == 1
     assert rita.get("/api/v1/audit/events/?after=2999-01-01").json()["count"] == 0
-    assert rita.get("/api/v1/audit/events/?before=2999-01-01").json()["count"] == AuditEvent.objects.count()
+    assert (
+        rita.get("/api/v1/audit/events/?before=2999-01-01").json()["count"]
+        == AuditEvent.objects.count()
+    )
     assert rita.get("/api/v1/audit/events/?page_size=1").json()["next"]
     assert rita.get("/api/v1/audit/events/?after=yesterday").status_code == 400
     assert rita.get("/api/v1/audit/events/?ip=nope").status_code == 400
@@ -41,18 +64,28 @@ def test_who_read_this_document_from_where_and_is_the_log_intact(
 
 
 def test_only_records_managers_and_admins_read_the_trail(
-    alice: APIClient, admin: APIClient, users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    admin: APIClient,
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
-    for path in ("/api/v1/audit/events/", "/api/v1/audit/events/export/?format=csv", "/api/v1/audit/verify/"):
+    for path in (
+        "/api/v1/audit/events/",
+        "/api/v1/audit/events/export/?format=csv",
+        "/api/v1/audit/verify/",
+    ):
         assert alice.get(path).status_code == 403, path
         assert admin.get(path).status_code == 200, path
     assert AuditEvent.objects.filter(action="access_denied", actor_username="alice").count() == 3
 
 
-def test_csv_export_streams_every_matching_event(alice: APIClient, client_for: Callable[[str], APIClient], users) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_streams_every_matching_event(
+    alice: APIClient, client_for: Callable[[str], APIClient], users
+) -> None:  # type: ignore[no-untyped-def]
     make_document(alice, "one")
     make_document(alice, "two")
-    response = client_for("rita").get("/api/v1/audit/events/export/?format=csv&action=document.create")
+    response = client_for("rita").get(
+        "/api/v1/audit/events/export/?format=csv&action=document.create"
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response.streaming
@@ -86,6 +119,9 @@ def test_postgresql_refuses_update_and_delete_of_events(alice: APIClient, users)
         "UPDATE audit_auditevent SET action = 'x' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement, [event.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])

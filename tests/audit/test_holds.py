@@ -9,12 +9,17 @@ from tests.permissions.acl_helpers import make_document, make_folder
 
 
 def test_hold_blocks_deletion_by_everyone_until_lifted(
-    alice: APIClient, admin: APIClient, client_for: Callable[[str], APIClient], users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    admin: APIClient,
+    client_for: Callable[[str], APIClient],
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     rita = client_for("rita")
     document = make_document(alice, "evidence")
     placed = rita.post(
-        "/api/v1/holds/", {"object_type": "document", "object_id": document, "reason": "case 42"}, format="json"
+        "/api/v1/holds/",
+        {"object_type": "document", "object_id": document, "reason": "case 42"},
+        format="json",
     )
     assert placed.status_code == 201, placed.content
     hold = placed.json()
@@ -28,31 +33,49 @@ def test_hold_blocks_deletion_by_everyone_until_lifted(
     assert rita.delete(f"/api/v1/holds/{hold['id']}/").status_code == 409
     assert alice.delete(f"/api/v1/documents/{document}/").status_code == 204
     assert rita.get("/api/v1/holds/").json()["count"] == 1
-    actions = list(AuditEvent.objects.filter(action__startswith="hold.").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="hold.").values_list("action", flat=True)
+    )
     assert actions == ["hold.place", "hold.lift"]
 
 
 def test_hold_on_a_folder_covers_everything_below(
-    alice: APIClient, client_for: Callable[[str], APIClient], users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    client_for: Callable[[str], APIClient],
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     top = make_folder(alice, "Top")
     sub = make_folder(alice, "Sub", top)
     document = make_document(alice, "deep", sub)
     free = make_document(alice, "free")
     rita = client_for("rita")
-    assert rita.post("/api/v1/holds/", {"object_type": "folder", "object_id": top, "reason": "audit"}, format="json").status_code == 201
+    assert (
+        rita.post(
+            "/api/v1/holds/",
+            {"object_type": "folder", "object_id": top, "reason": "audit"},
+            format="json",
+        ).status_code
+        == 201
+    )
     assert alice.delete(f"/api/v1/documents/{document}/").status_code == 409
     assert alice.delete(f"/api/v1/folders/{sub}/").status_code == 409
     assert alice.delete(f"/api/v1/documents/{free}/").status_code == 204
 
 
-def test_only_records_managers_place_and_list_holds(alice: APIClient, admin: APIClient, client_for: Callable[[str], APIClient], users) -> None:  # type: ignore[no-untyped-def]
+def test_only_records_managers_place_and_list_holds(
+    alice: APIClient, admin: APIClient, client_for: Callable[[str], APIClient], users
+) -> None:  # type: ignore[no-untyped-def]
     document = make_document(alice, "d")
     body = {"object_type": "document", "object_id": document, "reason": "r"}
     assert alice.post("/api/v1/holds/", body, format="json").status_code == 403
     assert alice.get("/api/v1/holds/").status_code == 403
     assert admin.post("/api/v1/holds/", body, format="json").status_code == 201
     rita = client_for("rita")
-    assert rita.post("/api/v1/holds/", {**body, "object_id": 999999}, format="json").status_code == 400
-    assert rita.post("/api/v1/holds/", {**body, "object_type": "deal"}, format="json").status_code == 400
+    assert (
+        rita.post("/api/v1/holds/", {**body, "object_id": 999999}, format="json").status_code == 400
+    )
+    assert (
+        rita.post("/api/v1/holds/", {**body, "object_type": "deal"}, format="json").status_code
+        == 400
+    )
     assert rita.get("/api/v1/holds/999999/").status_code == 404

@@ -15,7 +15,9 @@ def make_folder(client: APIClient, name: str, parent: int | None = None) -> int:
 
 def make_document(client: APIClient, title: str, folder: int | None = None, **fields: Any) -> int:
     extra = {"folder": folder} if folder is not None else {}
-    response = upload(client, f"content of {title}".encode(), f"{title}.txt", title=title, **extra, **fields)
+    response = upload(
+        client, f"content of {title}".encode(), f"{title}.txt", title=title, **extra, **fields
+    )
     assert response.status_code == 201, response.content
     return int(response.json()["id"])
 
@@ -25,13 +27,20 @@ def entry(principal: str, *permissions: str, effect: str = "allow") -> dict[str,
 
 
 def put_acl(
-    client: APIClient, kind: str, object_id: int, *entries: dict[str, Any], inherit: bool = True, **extra: Any
+    client: APIClient,
+    kind: str,
+    object_id: int,
+    *entries: dict[str, Any],
+    inherit: bool = True,
+    **extra: Any,
 ) -> Any:
     body = {"inherit": inherit, "entries": list(entries), **extra}
     return client.put(f"/api/v1/{kind}/{object_id}/acl/", body, format="json")
 
 
-def grant(client: APIClient, kind: str, object_id: int, *entries: dict[str, Any], inherit: bool = True) -> None:
+def grant(
+    client: APIClient, kind: str, object_id: int, *entries: dict[str, Any], inherit: bool = True
+) -> None:
     response = put_acl(client, kind, object_id, *entries, inherit=inherit)
     assert response.status_code == 200, response.content
 

@@ -4,7 +4,14 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from tests.helpers import upload
-from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, put_acl, visible_ids
+from tests.permissions.acl_helpers import (
+    entry,
+    grant,
+    make_document,
+    make_folder,
+    put_acl,
+    visible_ids,
+)
 
 
 def test_acl_read_and_replace_is_audited(alice: APIClient, users) -> None:  # type: ignore[no-untyped-def]
@@ -20,7 +27,10 @@ def test_acl_read_and_replace_is_audited(alice: APIClient, users) -> None:  # ty
     assert event.object_id == str(document) and event.actor_username == "alice"
     assert event.details["before"]["entries"] == []
     folder = make_folder(alice, "F")
-    assert put_acl(alice, "folders", folder, entry("user:bob", "view"), inherit=False).status_code == 200
+    assert (
+        put_acl(alice, "folders", folder, entry("user:bob", "view"), inherit=False).status_code
+        == 200
+    )
     assert alice.get(f"/api/v1/folders/{folder}/acl/").json()["inherit"] is False
     assert AuditEvent.objects.filter(action="folder.acl_change", object_id=str(folder)).exists()
 
@@ -56,34 +66,68 @@ def test_acl_validation(alice: APIClient, users) -> None:  # type: ignore[no-unt
         response = put_acl(alice, "documents", document, bad)
         assert response.status_code == 400, (bad, response.content)
         assert response.json()["code"]
-    assert alice.put(f"/api/v1/documents/{document}/acl/", {"entries": "x"}, format="json").status_code == 400
-    assert put_acl(alice, "documents", document, entry("role:records_manager", "view")).status_code == 200
+    assert (
+        alice.put(f"/api/v1/documents/{document}/acl/", {"entries": "x"}, format="json").status_code
+        == 400
+    )
+    assert (
+        put_acl(alice, "documents", document, entry("role:records_manager", "view")).status_code
+        == 200
+    )
     assert put_acl(alice, "documents", document, entry("everyone", "view")).status_code == 200
 
 
-def test_effective_permissions_explain_their_sources(alice: APIClient, bob: APIClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_effective_permissions_explain_their_sources(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
     top = make_folder(alice, "Top")
     document = make_document(alice, "d", top)
-    grant(alice, "folders", top, entry("group:sales", "view"), entry("user:bob", "view", "download"))
+    grant(
+        alice, "folders", top, entry("group:sales", "view"), entry("user:bob", "view", "download")
+    )
     grant(alice, "documents", document, entry("user:bob", "download", effect="deny"))
     mine = bob.get(f"/api/v1/documents/{document}/permissions/").json()
     assert mine["principal"] == "user:bob"
     assert mine["permissions"] == ["view"]
-    assert {"permission": "view", "effect": "allow", "principal": "user:bob", "on": f"folder:{top}", "inherited": True} in mine["sources"]
-    assert {"permission": "download", "effect": "deny", "principal": "user:bob", "on": f"document:{document}", "inherited": False} in mine["sources"]
+    assert {
+        "permission": "view",
+        "effect": "allow",
+        "principal": "user:bob",
+        "on": f"folder:{top}",
+        "inherited": True,
+    } in mine["sources"]
+    assert {
+        "permission": "download",
+        "effect": "deny",
+        "principal": "user:bob",
+        "on": f"document:{document}",
+        "inherited": False,
+    } in mine["sources"]
     # Others' permissions need manage_acl.
-    assert bob.get(f"/api/v1/documents/{document}/permissions/?principal=user:alice").status_code == 403
+    assert (
+        bob.get(f"/api/v1/documents/{document}/permissions/?principal=user:alice").status_code
+        == 403
+    )
     other = alice.get(f"/api/v1/documents/{document}/permissions/?principal=user:bob").json()
     assert other["permissions"] == ["view"]
     owner = alice.get(f"/api/v1/documents/{document}/permissions/").json()
     assert all(source["on"] == "owner" for source in owner["sources"])
     assert len(owner["permissions"]) == 6
-    assert alice.get(f"/api/v1/documents/{document}/permissions/?principal=user:ghost").status_code == 400
-    assert alice.get(f"/api/v1/documents/{document}/permissions/?principal=group:sales").status_code == 400
+    assert (
+        alice.get(f"/api/v1/documents/{document}/permissions/?principal=user:ghost").status_code
+        == 400
+    )
+    assert (
+        alice.get(f"/api/v1/documents/{document}/permissions/?principal=group:sales").status_code
+        == 400
+    )
 
 
 def test_two_groups_see_exactly_their_grants_everywhere(
-    alice: APIClient, bob: APIClient, admin: APIClient, users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    bob: APIClient,
+    admin: APIClient,
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     """sales (alice) and legal (bob) each see their folder only: lists, counts, filters,
     detail, download, text, versions, duplicates, links and error messages."""
@@ -94,7 +138,9 @@ def test_two_groups_see_exactly_their_grants_everywhere(
     grant(admin, "folders", legal_folder, entry("group:legal", "view", "download", "edit"))
     shared_bytes = b"the same contract text"
     sales_doc = upload(admin, shared_bytes, "s.txt", folder=sales_folder, tags="x").json()["id"]
-    legal_doc = upload(admin, shared_bytes, "l.txt", folder=legal_folder, tags="x", on_duplicate="allow").json()["id"]
+    legal_doc = upload(
+        admin, shared_bytes, "l.txt", folder=legal_folder, tags="x", on_duplicate="allow"
+    ).json()["id"]
     admin.post(
         f"/api/v1/documents/{sales_doc}/links/",
         {"target_type": "document", "target_id": legal_doc, "relation": "related"},
@@ -103,7 +149,16 @@ def test_two_groups_see_exactly_their_grants_everywhere(
     for client, mine, theirs in ((alice, sales_doc, legal_doc), (bob, legal_doc, sales_doc)):
         assert visible_ids(client) == {mine}
         assert client.get("/api/v1/documents/?tag=x").json()["count"] == 1
-        for suffix in ("", "download/", "text/", "versions/", "duplicates/", "links/", "acl/", "permissions/"):
+        for suffix in (
+            "",
+            "download/",
+            "text/",
+            "versions/",
+            "duplicates/",
+            "links/",
+            "acl/",
+            "permissions/",
+        ):
             missing = client.get(f"/api/v1/documents/{theirs}/{suffix}")
             nonexistent = client.get(f"/api/v1/documents/999999/{suffix}")
             assert missing.status_code == nonexistent.status_code == 404, suffix
@@ -120,7 +175,9 @@ def test_two_groups_see_exactly_their_grants_everywhere(
         assert folders == {sales_folder if mine == sales_doc else legal_folder}
 
 
-def test_refused_reads_of_invisible_documents_are_audited(alice: APIClient, bob: APIClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_refused_reads_of_invisible_documents_are_audited(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
     document = make_document(alice, "d")
     bob.get(f"/api/v1/documents/{document}/", HTTP_USER_AGENT="probe/1")
     bob.get("/api/v1/documents/999999/")

@@ -33,11 +33,15 @@ def test_deny_beats_allow_at_the_same_level(alice: APIClient, bob: APIClient, us
     """bob is allowed as himself and denied as `everyone` on the same folder: denied."""
     top = make_folder(alice, "Top")
     document = make_document(alice, "d", top)
-    grant(alice, "folders", top, entry("user:bob", "view"), entry("everyone", "view", effect="deny"))
+    grant(
+        alice, "folders", top, entry("user:bob", "view"), entry("everyone", "view", effect="deny")
+    )
     assert document not in visible_ids(bob)
 
 
-def test_deny_beats_an_allow_further_up(alice: APIClient, client_for: Callable[[str], APIClient], users) -> None:  # type: ignore[no-untyped-def]
+def test_deny_beats_an_allow_further_up(
+    alice: APIClient, client_for: Callable[[str], APIClient], users
+) -> None:  # type: ignore[no-untyped-def]
     """sales may view the top folder, but a deny on a subfolder hides what is below it."""
     top = make_folder(alice, "Top")
     sub = make_folder(alice, "Sub", top)
@@ -52,7 +56,9 @@ def test_deny_beats_an_allow_further_up(alice: APIClient, client_for: Callable[[
     assert hidden not in carol_docs
 
 
-def test_nearer_allow_regrants_what_a_deny_above_took(alice: APIClient, bob: APIClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_nearer_allow_regrants_what_a_deny_above_took(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
     top = make_folder(alice, "Top")
     sub = make_folder(alice, "Sub", top)
     in_top = make_document(alice, "in top", top)
@@ -63,7 +69,9 @@ def test_nearer_allow_regrants_what_a_deny_above_took(alice: APIClient, bob: API
     assert in_top not in visible_ids(bob)
 
 
-def test_entry_on_the_document_beats_inherited_ones(alice: APIClient, bob: APIClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_entry_on_the_document_beats_inherited_ones(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
     top = make_folder(alice, "Top")
     denied_here = make_document(alice, "no", top)
     allowed_here = make_document(alice, "yes")
@@ -100,13 +108,20 @@ def test_moving_a_folder_changes_what_it_inherits(alice: APIClient, bob: APIClie
     document = make_document(alice, "d", sub)
     grant(alice, "folders", shared, entry("user:bob", "view"))
     assert visible_ids(bob) == set()
-    assert alice.patch(f"/api/v1/folders/{sub}/", {"parent": shared}, format="json").status_code == 200
+    assert (
+        alice.patch(f"/api/v1/folders/{sub}/", {"parent": shared}, format="json").status_code == 200
+    )
     assert visible_ids(bob) == {document}
-    assert alice.patch(f"/api/v1/folders/{sub}/", {"parent": private}, format="json").status_code == 200
+    assert (
+        alice.patch(f"/api/v1/folders/{sub}/", {"parent": private}, format="json").status_code
+        == 200
+    )
     assert visible_ids(bob) == set()
 
 
-def test_group_membership_grants_and_revokes(alice: APIClient, admin: APIClient, bob: APIClient, users) -> None:  # type: ignore[no-untyped-def]
+def test_group_membership_grants_and_revokes(
+    alice: APIClient, admin: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
     folder = make_folder(alice, "Sales")
     document = make_document(alice, "pitch", folder)
     grant(alice, "folders", folder, entry("group:sales", "view"))
@@ -125,7 +140,9 @@ def test_role_principal(alice: APIClient, client_for: Callable[[str], APIClient]
 
 
 def test_owner_holds_everything_until_an_administrator_says_otherwise(
-    alice: APIClient, admin: APIClient, users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    admin: APIClient,
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     document = make_document(alice, "mine")
     # Entries, even a deny naming the owner, do not take the owner's rights away...
@@ -155,17 +172,35 @@ def test_administrators_see_everything(alice: APIClient, admin: APIClient, users
 
 
 def test_list_and_object_checks_agree_with_the_explanation(
-    alice: APIClient, client_for: Callable[[str], APIClient], users  # type: ignore[no-untyped-def]
+    alice: APIClient,
+    client_for: Callable[[str], APIClient],
+    users,  # type: ignore[no-untyped-def]
 ) -> None:
     """For every document and permission, `can()`, `documents_for()` and `explain()` agree."""
     top = make_folder(alice, "Top")
     mid = make_folder(alice, "Mid", top)
     low = make_folder(alice, "Low", mid)
-    docs = [make_document(alice, f"d{i}", folder) for i, folder in enumerate([None, top, mid, low, low])]
-    grant(alice, "folders", top, entry("group:sales", "view", "download"), entry("user:bob", "edit"))
-    grant(alice, "folders", mid, entry("everyone", "download", effect="deny"), entry("user:bob", "view"))
+    docs = [
+        make_document(alice, f"d{i}", folder) for i, folder in enumerate([None, top, mid, low, low])
+    ]
+    grant(
+        alice, "folders", top, entry("group:sales", "view", "download"), entry("user:bob", "edit")
+    )
+    grant(
+        alice,
+        "folders",
+        mid,
+        entry("everyone", "download", effect="deny"),
+        entry("user:bob", "view"),
+    )
     grant(alice, "folders", low, entry("user:bob", "download"), inherit=False)
-    grant(alice, "documents", docs[4], entry("group:sales", "view", effect="deny"), entry("user:bob", "approve"))
+    grant(
+        alice,
+        "documents",
+        docs[4],
+        entry("group:sales", "view", effect="deny"),
+        entry("user:bob", "approve"),
+    )
     carol = User.objects.create_user("carol")
     Group.objects.get(name="sales").user_set.add(users["bob"], carol)
     for user in (users["bob"], carol, users["alice"], users["rita"]):

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Administrator '{username}' exists.")
             return
         if not password:
-            self.stderr.write("DJANGO_SUPERUSER_PASSWORD is not set; set it to create the administrator.")
+            self.stderr.write(
+                "DJANGO_SUPERUSER_PASSWORD is not set; set it to create the administrator."
+            )
             return
         User.objects.create_superuser(
             username=username, password=password, email=os.environ.get("DJANGO_SUPERUSER_EMAIL", "")
