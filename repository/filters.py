@@ -1,6 +1,6 @@
 """Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -71,7 +71,23 @@ def _linked_to(params: Any) -> tuple[str, int] | None:
     return kind, int(identifier)
 
 
-def parse_filters(params: Any) -> DocumentFilters:
+def parse_filters(params: Any, user: Any) -> DocumentFilters:
+    """The filters of a list or search request, as `user` may apply them.
+
+    A `linked_to` target the user cannot see matches nothing, the same as a missing one, so
+    the filter never reveals that the target exists.
+    """
+    filters = _parse(params)
+    if filters.linked_to:
+        from repository.services.links import target_visible
+
+        kind, identifier = filters.linked_to
+        if not target_visible(user, kind, identifier):
+            filters = replace(filters, linked_to=(kind, 0))
+    return filters
+
+
+def _parse(params: Any) -> DocumentFilters:
     status = params.get("status") or None
     if status is not None and status not in DocumentStatus.values:
         raise exceptions.ValidationError(

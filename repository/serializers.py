@@ -40,9 +40,7 @@ class DocumentSerializer(serializers.ModelSerializer[Document]):
     document_type: serializers.SlugRelatedField[DocumentType] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
-    tags: Any = serializers.SlugRelatedField(
-        slug_field="name", many=True, read_only=True
-    )
+    tags: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
     locked_by = serializers.CharField(
         source="locked_by.username", read_only=True, allow_null=True, default=None

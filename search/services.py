@@ -59,7 +59,7 @@ def _flag(params: Any, name: str) -> bool:
 def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     """Validate the query parameters into an engine request (400 on bad input)."""
     query = parse_query(str(params.get("q", "")))
-    filters = parse_filters(params)
+    filters = parse_filters(params, user)
     sort = params.get("sort") or ("relevance" if query is not None else "-created_at")
     if sort not in SORTS:
         raise exceptions.ValidationError({"sort": [f"One of {', '.join(SORTS)}."]})

@@ -47,3 +47,8 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def streamed(response: Any) -> bytes:
+    """The whole body of a streamed response (downloads, exports)."""
+    return b"".join(response.streaming_content)

@@ -21,7 +21,7 @@ def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:
     return document.links.exclude(pk__in=hidden_documents.values("pk"))
 
 
-def _target_exists(user: Any, target_type: str, target_id: int) -> bool:
+def target_visible(user: Any, target_type: str, target_id: int) -> bool:
     if target_type == LinkTarget.DOCUMENT:
         return documents_for(user).filter(pk=target_id).exists()
     from crm import record_exists  # CRM records arrive with the CRM issue.
@@ -39,7 +39,7 @@ def add_link(
 ) -> DocumentLink:
     if target_type == LinkTarget.DOCUMENT and target_id == document.pk:
         raise exceptions.ValidationError({"target_id": ["A document cannot link to itself."]})
-    if not _target_exists(context.user, target_type, target_id):
+    if not target_visible(context.user, target_type, target_id):
         # Same answer for "missing" and "not visible": existence must not leak.
         raise exceptions.ValidationError(
             {"target_id": [f"No {target_type} {target_id} that you can see."]}, code="not_found"

@@ -14,7 +14,7 @@ from audit.services import context_from, record
 from permissions.access import get_document
 from permissions.codes import Permission
 from permissions.principals import is_admin
-from permissions.selectors import documents_for
+from permissions.selectors import can_on_folder, documents_for
 from repository import services
 from repository.blobs import read_verified
 from repository.filters import apply_filters, parse_filters
@@ -43,6 +43,14 @@ FILTER_PARAMETERS = [
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
 
 
+def require_folder_edit(user: Any, folder: Any) -> None:
+    """Placing a document in a folder needs `edit` on the folder, not only sight of it."""
+    if folder is not None and not can_on_folder(user, Permission.EDIT, folder):
+        raise exceptions.PermissionDenied(
+            f"You may not add documents to the folder '{folder.name}'.", code="permission_denied"
+        )
+
+
 def version_of(document: Document, raw: Any) -> Version:
     if raw in (None, ""):
         if document.current_version is None:
@@ -63,7 +71,7 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=DocumentSerializer(many=True))
     def list(self, request: Request) -> Response:
-        filters = parse_filters(request.query_params)
+        filters = parse_filters(request.query_params, request.user)
         documents = (
             apply_filters(documents_for(request.user), filters)
             .select_related("owner", "locked_by", "document_type", "current_version__created_by")
@@ -83,6 +91,7 @@ class DocumentViewSet(viewsets.ViewSet):
         form = DocumentCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        require_folder_edit(request.user, data.get("folder"))
         created = services.create_document(
             context=context_from(request),
             upload=data["file"],
@@ -108,6 +117,7 @@ class DocumentViewSet(viewsets.ViewSet):
         document = get_document(request.user, pk, Permission.EDIT)
         form = DocumentUpdateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
+        require_folder_edit(request.user, form.validated_data.get("folder"))
         services.update_document(
             context=context_from(request), document=document, changes=dict(form.validated_data)
         )

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from tests.helpers import streamed
 from tests.permissions.acl_helpers import entry, grant, make_document
 
 
@@ -21,9 +22,7 @@ def test_who_read_this_document_from_where_and_is_the_log_intact(
     document = make_document(alice, "board minutes")
     grant(alice, "documents", document, entry("user:bob", "view", "download"))
     bob.get(f"/api/v1/documents/{document}/", REMOTE_ADDR="10.0.0.7", HTTP_USER_AGENT="firefox")
-    b"".join(
-        bob.get(f"/api/v1/documents/{document}/download/", REMOTE_ADDR="10.0.0.7").streaming_content
-    )
+    streamed(bob.get(f"/api/v1/documents/{document}/download/", REMOTE_ADDR="10.0.0.7"))
     rita = client_for("rita")
     events = rita.get(
         f"/api/v1/audit/events/?object_type=document&object_id={document}&actor=bob"
@@ -89,7 +88,7 @@ def test_csv_export_streams_every_matching_event(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response.streaming
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(streamed(response).decode())))
     assert [row["action"] for row in rows] == ["document.create", "document.create"]
     assert rows[0]["actor"] == "alice" and len(rows[0]["hash"]) == 64
 

@@ -186,3 +186,40 @@ def test_refused_reads_of_invisible_documents_are_audited(
         ("document", str(document), "not_visible")
     ]
     assert events[0].user_agent == "probe/1"
+
+
+def test_placing_a_document_in_a_folder_needs_edit_on_it(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
+    """Seeing a folder is not enough to file documents into it; `edit` is."""
+    folder = make_folder(alice, "Contracts")
+    grant(alice, "folders", folder, entry("user:bob", "view"))
+    refused = upload(bob, b"bob's filing", "b.txt", folder=folder)
+    assert refused.status_code == 403
+    own = make_document(bob, "loose")
+    assert (
+        bob.patch(f"/api/v1/documents/{own}/", {"folder": folder}, format="json").status_code == 403
+    )
+    grant(alice, "folders", folder, entry("user:bob", "view", "edit"))
+    assert upload(bob, b"bob's filing", "b.txt", folder=folder).status_code == 201
+
+
+def test_linked_to_an_invisible_document_matches_nothing(
+    alice: APIClient, bob: APIClient, users
+) -> None:  # type: ignore[no-untyped-def]
+    """Filtering by a link target bob cannot see answers like a missing target: nothing."""
+    target = make_document(alice, "secret target")
+    grant(alice, "documents", target, entry("user:bob", "view"))
+    mine = make_document(bob, "bob's note")
+    linked = bob.post(
+        f"/api/v1/documents/{mine}/links/",
+        {"target_type": "document", "target_id": target, "relation": "related"},
+        format="json",
+    )
+    assert linked.status_code == 201
+    assert bob.get(f"/api/v1/documents/?linked_to=document:{target}").json()["count"] == 1
+    grant(alice, "documents", target)  # bob loses sight of the target
+    hidden = bob.get(f"/api/v1/documents/?linked_to=document:{target}").json()
+    missing = bob.get("/api/v1/documents/?linked_to=document:987654").json()
+    assert hidden["count"] == missing["count"] == 0
+    assert bob.get(f"/api/v1/documents/{mine}/links/").json() == []

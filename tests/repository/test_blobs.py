@@ -9,7 +9,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from repository.blobs import BlobIntegrityError, blob_key, blob_storage
-from tests.helpers import upload
+from tests.helpers import streamed, upload
 
 
 def test_identical_bytes_are_stored_once(alice: APIClient) -> None:
@@ -33,7 +33,7 @@ def test_corrupted_blob_fails_verification_on_read(alice: APIClient) -> None:
     storage.save(key, ContentFile(b"tampered bytes of the contract"))
     response = alice.get(f"/api/v1/documents/{document_id}/download/")
     with pytest.raises(BlobIntegrityError):
-        b"".join(response.streaming_content)
+        streamed(response)
 
 
 def test_gc_blobs_removes_only_unreferenced_old_blobs(alice: APIClient) -> None:

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from tests.conftest import wait_for
-from tests.helpers import docx_bytes, new_version, upload
+from tests.helpers import docx_bytes, new_version, streamed, upload
 
 
 def test_upload_returns_the_document_with_its_first_version(alice: APIClient) -> None:
@@ -133,9 +133,9 @@ def test_versions_are_numbered_and_downloadable(alice: APIClient) -> None:
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[1]["comment"] == "fixed typo"
     current = alice.get(f"/api/v1/documents/{document_id}/download/")
-    assert b"".join(current.streaming_content) == b"version two"
+    assert streamed(current) == b"version two"
     first = alice.get(f"/api/v1/documents/{document_id}/download/?version=1")
-    assert b"".join(first.streaming_content) == b"version one"
+    assert streamed(first) == b"version one"
     assert alice.get(f"/api/v1/documents/{document_id}/download/?version=9").status_code == 404
     assert alice.get(f"/api/v1/documents/{document_id}/download/?version=x").status_code == 400
 
@@ -153,7 +153,7 @@ def test_download_type_comes_from_content_and_name_is_encoded(alice: APIClient) 
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''" in disposition
     assert "\n" not in disposition and '"final"' not in disposition
-    assert b"".join(response.streaming_content) == content
+    assert streamed(response) == content
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
@@ -210,7 +210,7 @@ def test_unextractable_file_is_kept_and_flagged(alice: APIClient) -> None:
     assert body["status"] == "failed"
     assert body["error"]
     download = alice.get(f"/api/v1/documents/{document_id}/download/")
-    assert b"".join(download.streaming_content) == png
+    assert streamed(download) == png
 
 
 @pytest.mark.parametrize("mode", ["warn", "reject", "allow"])
@@ -280,7 +280,7 @@ def test_every_change_is_audited_in_one_chain(alice: APIClient) -> None:
     """create, view, download, version each leave an event whose prev_hash is the last hash."""
     document_id = upload(alice, b"audited", "a.txt").json()["id"]
     alice.get(f"/api/v1/documents/{document_id}/")
-    b"".join(alice.get(f"/api/v1/documents/{document_id}/download/").streaming_content)
+    streamed(alice.get(f"/api/v1/documents/{document_id}/download/"))
     new_version(alice, document_id, b"audited 2", "a.txt")
     events = list(AuditEvent.objects.filter(object_id=str(document_id)).order_by("seq"))
     assert [event.action for event in events] == [

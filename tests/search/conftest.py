@@ -39,6 +39,7 @@ def search_index(settings: Any, tmp_path: Any) -> Iterator[Any]:
     yield backend
     if not PRODUCTION:
         _drop_all(backend)
-        backend.client.options(ignore_status=404).indices.delete_index_template(
-            name=f"{backend.prefix}-documents"
+        elastic: Any = backend
+        elastic.client.options(ignore_status=404).indices.delete_index_template(
+            name=f"{elastic.prefix}-documents"
         )
