@@ -4,7 +4,8 @@ Generates N documents of multilingual text (Faker: en, ru, de, fr, es) straight 
 database, rebuilds the index with `manage.py reindex` (the indexer's own code path), then
 times queries through the API (Django test client, token auth, audit included) beside the
 bare tantivy query for the same request (search with count + facet aggregation + fetching the
-page's stored documents) and prints the ratio.
+page's stored documents) and prints the ratio. The bare side times the engine only: the
+request (query parsing, the caller's principals) is built before the clock starts.
 
     .venv/bin/python bench/search.py --docs 100000
     .venv/bin/python bench/search.py --docs 10000 --queries 300
@@ -192,9 +193,11 @@ def main() -> None:
     total = Document.objects.count()
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     call_command("reindex", "--batch-size", "2000", "--restart")
     elapsed = time.perf_counter() - started
     print(f"reindex: {total} documents in {elapsed:.1f} s = {total / elapsed:.0f} docs/s")
+    print(f"load average (1 min) {load_before:.2f} -> {os.getloadavg()[0]:.2f}")
 
     from django.contrib.auth.models import User
 
@@ -217,12 +220,14 @@ def main() -> None:
             params["sort"] = "-created_at"
         requests.append(params)
 
-    def bare(params: dict[str, Any]) -> None:
+    def engine_request(params: dict[str, Any]) -> Any:
         from django.http import QueryDict
 
         query_dict = QueryDict(mutable=True)
         query_dict.update(params)
-        request, _page, _size = build_request(user, query_dict)
+        return build_request(user, query_dict)[0]
+
+    def bare(request: Any) -> None:
         searcher = searcher_of()
         query = full_query(request)
         if request.sort == "-created_at":
@@ -242,17 +247,20 @@ def main() -> None:
         assert response.status_code == 200, response.content
         return int(response.json()["count"])
 
-    for params in requests[:20]:  # warm caches on both sides
+    engine_requests = [engine_request(params) for params in requests]
+    for params, request in list(zip(requests, engine_requests, strict=True))[:20]:  # warm up
         api(params)
-        bare(params)
+        bare(request)
     api_times, bare_times, counts = [], [], []
-    for params in requests:
+    load_before = os.getloadavg()[0]
+    for params, request in zip(requests, engine_requests, strict=True):
         t = time.perf_counter()
         counts.append(api(params))
         api_times.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        bare(params)
+        bare(request)
         bare_times.append((time.perf_counter() - t) * 1000)
+    load_after = os.getloadavg()[0]
     principals = search_principals(user)
     median_hits = statistics.median(counts)
     print(f"queries: {len(requests)} (principals {principals}); median hits {median_hits:.0f}")
@@ -262,6 +270,8 @@ def main() -> None:
     ratio50 = percentile(api_times, 0.5) / percentile(bare_times, 0.5)
     ratio95 = percentile(api_times, 0.95) / percentile(bare_times, 0.95)
     print(f"ratio api/bare: p50 {ratio50:.2f}   p95 {ratio95:.2f}")
+    cores = os.cpu_count()
+    print(f"load average (1 min) {load_before:.2f} -> {load_after:.2f} on {cores} cores")
 
 
 if __name__ == "__main__":

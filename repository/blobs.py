@@ -30,16 +30,11 @@ def blob_key(sha256: str) -> str:
 
 
 def store_blob(content: Any, *, sha256: str, size: int) -> str:
-    """Save the bytes under their hash unless already there; verify the stored size."""
+    """Save the bytes under their hash (once) and verify what the store now holds."""
     storage = blob_storage()
     key = blob_key(sha256)
     try:
-        if storage.exists(key) and storage.size(key) == size:
-            # Re-used bytes: make the blob young again so a concurrent gc_blobs keeps it.
-            storage.touch(key)  # type: ignore[attr-defined]
-        else:
-            storage.save(key, content)
-        stored_size = storage.size(key)
+        stored_size = storage.put_blob(key, content, size)  # type: ignore[attr-defined]
     except (OSError, ConnectionError) as error:
         raise StorageUnavailable(str(error)) from error
     except Exception as error:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from repository.blobs import blob_key, blob_storage
-from repository.extraction import ExtractionError, extract_text
+from repository.extraction import ExtractionError, extract_text, supported_types
 from repository.models import TextStatus, Version
 from search import document_changed
 
@@ -69,6 +69,12 @@ def extract_version_text(version_id: int) -> str:
     version = Version.objects.filter(pk=version_id).first()
     if version is None or version.text_status != TextStatus.PENDING:
         return "skipped"
+    if version.mime_type not in supported_types():
+        # Nothing to read: do not fetch the bytes (a 1 GB video would cross the network).
+        error = ExtractionError(f"no text extractor for {version.mime_type}")
+        return _finish(
+            version, {"text": "", "text_status": TextStatus.FAILED, "text_error": str(error)}
+        )
     try:
         with local_copy(version.sha256) as path:
             text = extract_text(path, version.mime_type)
@@ -81,7 +87,11 @@ def extract_version_text(version_id: int) -> str:
             "text_status": TextStatus.FAILED,
             "text_error": "text extraction took longer than 300 s and was stopped",
         }
+    return _finish(version, outcome)
+
+
+def _finish(version: Version, outcome: dict[str, str]) -> str:
     with transaction.atomic():
-        Version.objects.filter(pk=version_id, text_status=TextStatus.PENDING).update(**outcome)
+        Version.objects.filter(pk=version.pk, text_status=TextStatus.PENDING).update(**outcome)
         document_changed(version.document_id)
     return str(outcome["text_status"])

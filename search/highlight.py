@@ -2,8 +2,9 @@
 generator skips prefix, fuzzy and stemmed matches): `<mark>` around matches, the rest escaped.
 """
 
+import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 
 from search.query import Leaf, Phrase, Prefix, Word, fuzziness
@@ -66,42 +67,56 @@ class Highlighter:
         self.pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        found = [m.span() for m in self.pattern.finditer(text)] if self.pattern else []
+        return list(self._spans(text))
+
+    def _spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Matches in text order, overlapping ones merged. Lazy: a long text is scanned only
+        as far as the fragments asked for reach."""
+        streams: list[Iterator[tuple[int, int]]] = []
+        if self.pattern is not None:
+            streams.append(match.span() for match in self.pattern.finditer(text))
         if self.fuzzy_words:
-            for match in _TOKEN.finditer(text[:FUZZY_SCAN_CHARS]):
-                token = match.group().lower()
-                if any(_within(word, token, distance) for word, distance in self.fuzzy_words):
-                    found.append(match.span())
-        found.sort()
-        merged: list[tuple[int, int]] = []
-        for start, end in found:
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            streams.append(self._fuzzy_spans(text))
+        current: tuple[int, int] | None = None
+        ordered = streams[0] if len(streams) == 1 else heapq.merge(*streams)
+        for start, end in ordered:
+            if current is not None and start <= current[1]:
+                current = (current[0], max(end, current[1]))
             elif end > start:
-                merged.append((start, end))
-        return merged
+                if current is not None:
+                    yield current
+                current = (start, end)
+        if current is not None:
+            yield current
+
+    def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        for match in _TOKEN.finditer(text[:FUZZY_SCAN_CHARS]):
+            token = match.group().lower()
+            if any(_within(word, token, distance) for word, distance in self.fuzzy_words):
+                yield match.span()
 
     def fragments(self, text: str, limit: int, *, whole: bool = False) -> list[str]:
         """Up to `limit` escaped fragments of `text` with its matches marked."""
-        spans = self.spans(text) if text else []
-        if not spans:
+        if not text:
             return []
         if whole:
-            return [_mark(text, 0, len(text), spans)]
-        fragments = []
-        covered_until = -1
-        for start, _end in spans:
-            if start < covered_until:
-                continue
+            spans = self.spans(text)
+            return [_mark(text, 0, len(text), spans)] if spans else []
+        pending = self._spans(text)
+        upcoming = next(pending, None)
+        seen: list[tuple[int, int]] = []  # a window may reach back over earlier matches
+        fragments: list[str] = []
+        while upcoming is not None and len(fragments) < limit:
+            start = upcoming[0]
             window_start = _boundary_before(text, max(0, start - FRAGMENT_BEFORE))
             window_end = _boundary_after(text, min(len(text), start + FRAGMENT_AFTER))
-            fragment = _mark(text, window_start, window_end, spans)
+            while upcoming is not None and upcoming[0] < window_end:
+                seen.append(upcoming)
+                upcoming = next(pending, None)
+            fragment = _mark(text, window_start, window_end, seen)
             prefix = "…" if window_start > 0 else ""
             suffix = "…" if window_end < len(text) else ""
             fragments.append(prefix + fragment.strip() + suffix)
-            covered_until = window_end
-            if len(fragments) >= limit:
-                break
         return fragments
 
     def highlights(self, *, title: str, text: str, meta: str) -> list[str]:

@@ -9,13 +9,13 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 
-from permissions.selectors import viewers_of
+from permissions.selectors import viewers_of_many
 from repository.models import Document
 
 LANGUAGES = ("en", "ru", "de", "fr", "es")
@@ -46,7 +46,9 @@ class IndexRecord:
     @property
     def fingerprint(self) -> int:
         """A signed 64-bit digest of the content, to find stale index entries."""
-        content = json.dumps(asdict(self), default=str, sort_keys=True).encode()
+        # The same JSON as `asdict(self)` gives (every field is flat), without its deep copies.
+        values = {item.name: getattr(self, item.name) for item in fields(self)}
+        content = json.dumps(values, default=str, sort_keys=True).encode()
         return int.from_bytes(hashlib.blake2b(content, digest_size=8).digest(), "big", signed=True)
 
 
@@ -124,16 +126,6 @@ def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     return dict(lookup(pairs))
 
 
-def _viewers(documents: list[Document]) -> dict[int, list[str]]:
-    """Principal terms per document; one batch call when the permissions app offers it."""
-    from permissions import selectors
-
-    many = getattr(selectors, "viewers_of_many", None)
-    if many is not None:
-        return {pk: sorted(set(terms)) for pk, terms in many(documents).items()}
-    return {document.pk: sorted(set(viewers_of(document))) for document in documents}
-
-
 def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
     """Current state of each document; a tombstone for trashed or missing ones."""
     wanted = sorted(set(document_ids))
@@ -150,7 +142,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         if link.target_type != "document"
     ]
     names = _crm_names(crm_pairs)
-    viewers = _viewers(list(documents.values()))
+    viewers = viewers_of_many(documents.values())
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []
     for document_id in wanted:

@@ -5,9 +5,44 @@ from rest_framework import serializers
 from repository.models import Document
 from repository.serializers import VersionSerializer
 
+# The columns of a search hit's summary, read in one query beside the ACL check (no model
+# instances, no version text); `SearchDocumentSerializer` turns such a row into the summary.
+SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "document_type__slug",
+    "folder_id",
+    "status",
+    "owner__username",
+    "created_at",
+    "updated_at",
+    "registration_number",
+    "current_version_id",
+    "current_version__number",
+    "current_version__filename",
+    "current_version__size",
+    "current_version__mime_type",
+    "current_version__sha256",
+    "current_version__comment",
+    "current_version__created_at",
+    "current_version__created_by__username",
+    "current_version__text_status",
+    "current_version__text_error",
+)
+_DATETIME = serializers.DateTimeField()
 
-class SearchDocumentSerializer(serializers.ModelSerializer[Document]):
-    """The document summary of a search hit."""
+
+def _moment(value: Any) -> Any:
+    return _DATETIME.to_representation(value)
+
+
+class SearchDocumentSerializer(serializers.ModelSerializer[Any]):  # a Document or a row
+    """The document summary of a search hit.
+
+    Serializes a `Document`, or, on the search path, a row of `SUMMARY_COLUMNS` plus `tags`
+    (a list of names) into the same output without DRF's per-field machinery: for a page of
+    hits that machinery cost more than the engine query. A test holds the two outputs equal.
+    """
 
     document_type: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
@@ -32,6 +67,41 @@ class SearchDocumentSerializer(serializers.ModelSerializer[Document]):
             "current_version",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if isinstance(instance, Document):
+            return dict(super().to_representation(instance))
+        return summary_of_row(instance)
+
+
+def summary_of_row(row: dict[str, Any]) -> dict[str, Any]:
+    version = None
+    if row["current_version_id"] is not None:
+        version = {
+            "number": row["current_version__number"],
+            "filename": row["current_version__filename"],
+            "size": row["current_version__size"],
+            "mime_type": row["current_version__mime_type"],
+            "sha256": row["current_version__sha256"],
+            "comment": row["current_version__comment"],
+            "created_at": _moment(row["current_version__created_at"]),
+            "created_by": row["current_version__created_by__username"],
+            "text_status": row["current_version__text_status"],
+            "text_error": row["current_version__text_error"],
+        }
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "document_type": row["document_type__slug"],
+        "folder": row["folder_id"],
+        "tags": row["tags"],
+        "status": row["status"],
+        "owner": row["owner__username"],
+        "created_at": _moment(row["created_at"]),
+        "updated_at": _moment(row["updated_at"]),
+        "registration_number": row["registration_number"],
+        "current_version": version,
+    }
 
 
 class SearchHitSerializer(serializers.Serializer[Any]):

@@ -12,6 +12,7 @@ from repository.filters import parse_filters
 from repository.models import Document
 from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
 from search.query import parse_query
+from search.serializers import SUMMARY_COLUMNS
 
 SORTS = ("relevance", "-created_at")
 DEFAULT_PAGE_SIZE = 20
@@ -26,7 +27,7 @@ class SearchPage:
     total: int
     page: int
     page_size: int
-    results: list[tuple[Document, Hit]]
+    results: list[tuple[dict[str, Any], Hit]]  # (summary row, hit)
     facets: dict[str, dict[str, int]]
 
     @property
@@ -88,17 +89,8 @@ def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
         outcome = get_backend().search(request)
     except SearchUnavailable as error:
         raise ServiceUnavailable("Search is unavailable; try again shortly.") from error
-    # Defence in depth: a stale index entry never shows a document the caller cannot see.
-    visible = documents_for(context.user).filter(pk__in=[hit.document_id for hit in outcome.hits])
-    documents = {
-        document.pk: document
-        for document in visible.select_related(
-            "owner", "document_type", "current_version__created_by"
-        ).prefetch_related("tags")
-    }
-    results = [
-        (documents[hit.document_id], hit) for hit in outcome.hits if hit.document_id in documents
-    ]
+    rows = _visible_rows(context.user, [hit.document_id for hit in outcome.hits])
+    results = [(rows[hit.document_id], hit) for hit in outcome.hits if hit.document_id in rows]
     record(context, "search", details={"q": str(params.get("q", "")), "count": outcome.total})
     return SearchPage(
         total=outcome.total,
@@ -107,3 +99,26 @@ def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
         results=results,
         facets=outcome.facets,
     )
+
+
+def _visible_rows(user: Any, document_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Summary rows of the hits the caller may see, by id: two queries for a page.
+
+    Defence in depth: the hits pass the ACL selector again, so a stale index entry never shows
+    a document the caller cannot see. Plain rows rather than model instances: the summary needs
+    no version text and no per-field serializer work.
+    """
+    if not document_ids:
+        return {}
+    visible = documents_for(user).filter(pk__in=document_ids).order_by()
+    rows = {row["id"]: row for row in visible.values(*SUMMARY_COLUMNS)}
+    for row in rows.values():
+        row["tags"] = []
+    tagged = (
+        Document.tags.through.objects.filter(document_id__in=list(rows))
+        .order_by("tag__name")
+        .values_list("document_id", "tag__name")
+    )
+    for document_id, name in tagged:
+        rows[document_id]["tags"].append(name)
+    return rows

@@ -40,10 +40,8 @@ class SearchView(APIView):
                 else remove_query_param(url, "page")
             )
         facets = {"document_type": {}, "status": {}, "tags": {}, **page.facets}
-        # One list serializer: building a serializer per hit costs more than the engine query.
-        summaries = SearchDocumentSerializer(
-            [document for document, _ in page.results], many=True
-        ).data
+        # One list serializer over plain rows: per-hit serializers cost more than the engine.
+        summaries = SearchDocumentSerializer([row for row, _ in page.results], many=True).data
         return Response(
             {
                 "count": page.total,
@@ -55,7 +53,7 @@ class SearchView(APIView):
                         "score": hit.score,
                         "highlights": hit.highlights,
                     }
-                    for summary, (_document, hit) in zip(summaries, page.results, strict=True)
+                    for summary, (_row, hit) in zip(summaries, page.results, strict=True)
                 ],
                 "facets": facets,
             }

@@ -42,6 +42,55 @@ if PRODUCTION:
             call_command("migrate", "--noinput", verbosity=0)
         yield
 
+    @pytest.fixture(autouse=True)
+    def _worker_idle_before_flush(request: Any) -> Iterator[None]:
+        """Let the Celery worker finish what a test queued before the tables are truncated.
+
+        A task still reading while the flush takes its exclusive locks would deadlock it.
+        """
+        if "transactional_db" not in request.fixturenames:
+            yield
+            return
+        request.getfixturevalue("transactional_db")
+        yield
+        wait_for_idle_worker()
+
+
+def wait_for_idle_worker(timeout: float = 15.0) -> None:
+    """Wait until the broker holds no queued and no unacknowledged (running) task."""
+    import redis
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not broker.llen("celery") and not broker.hlen("unacked"):
+            return
+        time.sleep(0.05)
+
+
+def _install_flush_retry() -> None:
+    """Retry the between-tests flush when it meets a worker's locks (deadlock detected)."""
+    from django.db import OperationalError
+    from django.test import TransactionTestCase
+
+    original = TransactionTestCase._fixture_teardown  # type: ignore[attr-defined]
+
+    def teardown_with_retry(self: TransactionTestCase) -> None:
+        for attempt in range(5):
+            try:
+                original(self)
+                return
+            except Exception as error:
+                if attempt == 4 or not isinstance(error.__cause__ or error, OperationalError):
+                    raise
+                wait_for_idle_worker()
+
+    TransactionTestCase._fixture_teardown = teardown_with_retry  # type: ignore[attr-defined]
+
+
+if PRODUCTION:
+    _install_flush_retry()
+
 
 @pytest.fixture
 def users(transactional_db: None) -> dict[str, User]:

@@ -102,7 +102,7 @@ class DocumentViewSet(viewsets.ViewSet):
             metadata=data.get("metadata"),
             on_duplicate=data["on_duplicate"],
         )
-        body = DocumentSerializer(get_document(request.user, created.document.pk)).data
+        body = DocumentSerializer(created.document).data
         body["duplicates"] = created.duplicates
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -421,22 +421,27 @@ class EmbeddedBackend(SearchBackend):
             if request.with_highlights and request.query is not None
             else None
         )
+        scored = request.sort != "-created_at"
+        if highlighter is None:
+            # Only the ids are needed: a fast-field read, not the stored document with its text.
+            addresses = [address for _score, address in raw]
+            document_ids = searcher.fast_field_values("id", addresses) if addresses else []
+            return [
+                Hit(document_id=int(document_id), score=float(score) if scored else None)
+                for (score, _address), document_id in zip(raw, document_ids, strict=True)
+            ]
         hits = []
         for score, address in raw:
             document = searcher.doc(address)
-            highlights = (
-                highlighter.highlights(
-                    title=document.get_first("title") or "",
-                    text=document.get_first("text") or "",
-                    meta=document.get_first("meta") or "",
-                )
-                if highlighter
-                else []
+            highlights = highlighter.highlights(
+                title=document.get_first("title") or "",
+                text=document.get_first("text") or "",
+                meta=document.get_first("meta") or "",
             )
             hits.append(
                 Hit(
                     document_id=int(document.get_first("id")),
-                    score=float(score) if request.sort != "-created_at" else None,
+                    score=float(score) if scored else None,
                     highlights=highlights,
                 )
             )
