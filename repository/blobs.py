@@ -34,7 +34,12 @@ def store_blob(content: Any, *, sha256: str, size: int) -> str:
     storage = blob_storage()
     key = blob_key(sha256)
     try:
-        stored_size = storage.put_blob(key, content, size)  # type: ignore[attr-defined]
+        staged_key = getattr(content, "staged_key", None)
+        if staged_key:
+            stored_size = storage.adopt_staged(staged_key, key, size)  # type: ignore[attr-defined]
+            content.staged_key = None
+        else:
+            stored_size = storage.put_blob(key, content, size)  # type: ignore[attr-defined]
     except (OSError, ConnectionError) as error:
         raise StorageUnavailable(str(error)) from error
     except Exception as error:

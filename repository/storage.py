@@ -19,6 +19,8 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.deconstruct import deconstructible
 
+from repository.staging import StagedUpload
+
 # Up to this size a blob is sent in one PUT from memory, verified by the store (Content-MD5).
 _SINGLE_PUT_BYTES = 8 * 1024 * 1024
 # Multipart parts of 16 MiB, 4 at a time, read from disk part by part.
@@ -107,6 +109,23 @@ class S3BlobStorage(Storage):
             content.seek(0)
             self.client.upload_fileobj(content, self.bucket, name, Config=_TRANSFER)
         return name
+
+    def begin_staged(self) -> StagedUpload:
+        return StagedUpload(self.client, self.bucket)
+
+    def discard_staged(self, staged_key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=staged_key)
+
+    def adopt_staged(self, staged_key: str, name: str, size: int) -> int:
+        """Move a staged upload to its content address (a server-side copy); return its size."""
+        if not (self.exists(name) and self.size(name) == size):
+            self.client.copy_object(
+                Bucket=self.bucket, Key=name, CopySource={"Bucket": self.bucket, "Key": staged_key}
+            )
+        else:
+            self.touch(name)
+        self.discard_staged(staged_key)
+        return self.size(name)
 
     def put_blob(self, name: str, content: Any, size: int) -> int:
         """Store content-addressed bytes; return the size now stored under `name`.

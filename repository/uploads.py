@@ -1,25 +1,81 @@
-"""Upload handling: every uploaded file goes to a temporary file and is hashed as it arrives."""
+"""Upload handling: every uploaded file goes to a temporary file and is hashed as it arrives.
+
+Large uploads in S3 mode are also streamed to the store in parts while they arrive
+(`repository.staging`), so storing them does not wait for the whole body first.
+"""
 
 import hashlib
 from typing import Any
 
+from django.conf import settings
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import TemporaryUploadedFile
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
+
+
+class HashedUploadedFile(TemporaryUploadedFile):
+    """An uploaded temporary file with its SHA-256 and, for large S3 uploads, a staged copy.
+
+    Closing it (Django closes uploads when the request ends) removes a staged copy that was
+    never adopted, so a refused upload leaves nothing in the store.
+    """
+
+    sha256: str = ""
+    staged_key: str | None = None
+
+    def close(self) -> None:
+        if self.staged_key:
+            discard_staged(self)
+        super().close()
 
 
 class HashingUploadHandler(TemporaryFileUploadHandler):
     """Writes to a temporary file (memory stays flat) and computes SHA-256 on the way."""
 
+    request_length: int | None = None
+    staged: Any = None
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        content_length = kwargs.get("content_length", args[2] if len(args) > 2 else None)
+        self.request_length = content_length
+        super().handle_raw_input(*args, **kwargs)
+
     def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
+        FileUploadHandler.new_file(self, *args, **kwargs)
+        self.file = HashedUploadedFile(
+            self.file_name or "upload", self.content_type, 0, self.charset, self.content_type_extra
+        )
         self.hasher = hashlib.sha256()
+        self.staged = None
+        begin = getattr(storages["blobs"], "begin_staged", None)
+        if begin is not None and (self.request_length or 0) >= settings.KONTOR_STAGED_UPLOAD_BYTES:
+            self.staged = begin()
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.hasher.update(raw_data)
+        if self.staged is not None:
+            self.staged.write(raw_data)
         return super().receive_data_chunk(raw_data, start)
 
     def file_complete(self, file_size: int) -> TemporaryUploadedFile:
         uploaded = super().file_complete(file_size)
-        assert isinstance(uploaded, TemporaryUploadedFile)
-        uploaded.sha256 = self.hasher.hexdigest()  # type: ignore[attr-defined]
+        assert isinstance(uploaded, HashedUploadedFile)
+        uploaded.sha256 = self.hasher.hexdigest()
+        uploaded.staged_key = self.staged.finish() if self.staged else None
+        self.staged = None
         return uploaded
+
+    def upload_interrupted(self) -> None:
+        if self.staged is not None:
+            self.staged.abort()
+            self.staged = None
+        super().upload_interrupted()
+
+
+def discard_staged(upload: Any) -> None:
+    """Remove the staged copy of an upload that was refused before it was stored."""
+    key = getattr(upload, "staged_key", None)
+    discard = getattr(storages["blobs"], "discard_staged", None)
+    upload.staged_key = None
+    if key and discard is not None:
+        discard(key)

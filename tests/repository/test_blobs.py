@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import os
 
 import pytest
 from django.core.files.base import ContentFile
@@ -52,3 +53,29 @@ def test_gc_blobs_removes_only_unreferenced_old_blobs(alice: APIClient) -> None:
     assert not storage.exists(orphan_key)
     assert storage.exists(blob_key(hashlib.sha256(kept).hexdigest()))
     assert f"removed {orphan_key}" in out.getvalue()
+
+
+@pytest.mark.production_only
+def test_large_upload_is_streamed_to_the_store_and_leaves_no_staging(
+    alice: APIClient, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """A large upload goes to S3 in parts while it arrives, then to its content address."""
+    settings.KONTOR_STAGED_UPLOAD_BYTES = 8 * 1024 * 1024
+    content = os.urandom(1024 * 1024) * 40  # 40 MiB: three parts
+    response = upload(alice, content, "scan.bin")
+    assert response.status_code == 201, response.content
+    sha256 = hashlib.sha256(content).hexdigest()
+    assert response.json()["current_version"]["sha256"] == sha256
+    download = alice.get(f"/api/v1/documents/{response.json()['id']}/download/")
+    assert hashlib.sha256(streamed(download)).hexdigest() == sha256
+    assert list(blob_storage().iter_blobs("staging/")) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.production_only
+def test_refused_large_upload_leaves_nothing_in_the_store(alice: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.KONTOR_STAGED_UPLOAD_BYTES = 8 * 1024 * 1024
+    program = b"\x7fELF\x02\x01\x01\x00" + os.urandom(20 * 1024 * 1024)
+    response = upload(alice, program, "invoice.pdf")
+    assert response.status_code == 415
+    assert list(blob_storage().iter_blobs("staging/")) == []  # type: ignore[attr-defined]
+    assert not blob_storage().exists(blob_key(hashlib.sha256(program).hexdigest()))

@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.utils import timezone
 
 from repository.blobs import BLOB_PREFIX, blob_storage
 from repository.models import Version
+from repository.staging import STAGING_PREFIX
 
 
 class Command(BaseCommand):
@@ -26,10 +28,13 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(hours=options["grace_hours"])
         referenced = set(Version.objects.values_list("sha256", flat=True).distinct())
         seen = removed = freed = 0
-        for name, modified in storage.iter_blobs(BLOB_PREFIX):  # type: ignore[attr-defined]
+        blobs = storage.iter_blobs(BLOB_PREFIX)  # type: ignore[attr-defined]
+        # Staged copies of large uploads are never referenced: old ones were left by a crash.
+        staged = storage.iter_blobs(STAGING_PREFIX)  # type: ignore[attr-defined]
+        for name, modified in itertools.chain(blobs, staged):
             seen += 1
             sha256 = name.rsplit("/", 1)[-1]
-            if sha256 in referenced or modified > cutoff:
+            if modified > cutoff or (name.startswith(BLOB_PREFIX) and sha256 in referenced):
                 continue
             size = storage.size(name)
             if not options["dry_run"]:
