@@ -15,7 +15,8 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 STAGING_PREFIX = "staging/"
-PART_BYTES = 16 * 1024 * 1024
+# Memory held: the part being filled, one waiting, and one per sender in flight (40 MiB).
+PART_BYTES = 8 * 1024 * 1024
 SENDERS = 3
 
 
@@ -31,8 +32,8 @@ class StagedUpload:
         self.next_part = 1
         self.etags: dict[int, str] = {}
         self.error: BaseException | None = None
-        # Each queued part is PART_BYTES; the queue bound keeps memory flat for any size.
-        self.parts: queue.Queue[tuple[int, bytes] | None] = queue.Queue(maxsize=SENDERS)
+        # The queue bound makes the receiving side wait for a sender: memory stays flat.
+        self.parts: queue.Queue[tuple[int, bytes] | None] = queue.Queue(maxsize=1)
         self.senders = [
             threading.Thread(target=self._send, name=f"staged-upload-{n}", daemon=True)
             for n in range(SENDERS)

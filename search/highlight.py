@@ -28,20 +28,39 @@ def _word_pattern(word: str, stems: Callable[[str], Iterable[str]]) -> str:
 
 
 def _within(word: str, token: str, distance: int) -> bool:
-    """Damerau-free Levenshtein distance at most `distance` (short words only)."""
+    """Damerau-free Levenshtein distance at most `distance`."""
     if abs(len(word) - len(token)) > distance:
         return False
-    previous = list(range(len(token) + 1))
-    for i, char in enumerate(word, 1):
-        current = [i]
-        for j, other in enumerate(token, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            )
-        if min(current) > distance:
-            return False
-        previous = current
-    return previous[-1] <= distance
+    return _levenshtein(word, token) <= distance
+
+
+def _levenshtein(pattern: str, text: str) -> int:
+    """Edit distance, bit-parallel (Myers 1999, Hyyrö's global form): one pass of integer
+    operations per character of `text` instead of a row of the dynamic-programming table."""
+    size = len(pattern)
+    if size == 0:
+        return len(text)
+    mask = (1 << size) - 1
+    last = 1 << (size - 1)
+    positions: dict[str, int] = {}
+    for index, char in enumerate(pattern):
+        positions[char] = positions.get(char, 0) | (1 << index)
+    plus, minus, score = mask, 0, size
+    for char in text:
+        equal = positions.get(char, 0)
+        vertical = equal | minus
+        horizontal = (((equal & plus) + plus) ^ plus) | equal
+        horizontal_plus = minus | (~(horizontal | plus) & mask)
+        horizontal_minus = plus & horizontal
+        if horizontal_plus & last:
+            score += 1
+        elif horizontal_minus & last:
+            score -= 1
+        horizontal_plus = ((horizontal_plus << 1) | 1) & mask
+        horizontal_minus = (horizontal_minus << 1) & mask
+        plus = horizontal_minus | (~(vertical | horizontal_plus) & mask)
+        minus = horizontal_plus & vertical
+    return score
 
 
 class Highlighter:
@@ -54,6 +73,7 @@ class Highlighter:
     ) -> None:
         patterns = []
         self.fuzzy_words: list[tuple[str, int]] = []
+        self._near: dict[str, bool] = {}
         for leaf in leaves:
             if isinstance(leaf, Phrase):
                 words = [re.escape(word) for word in leaf.text.split()]
@@ -91,9 +111,16 @@ class Highlighter:
 
     def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
         for match in _TOKEN.finditer(text[:FUZZY_SCAN_CHARS]):
-            token = match.group().lower()
-            if any(_within(word, token, distance) for word, distance in self.fuzzy_words):
+            if self._is_near(match.group().lower()):
                 yield match.span()
+
+    def _is_near(self, token: str) -> bool:
+        # Words repeat across a page of hits; the edit distance is worked out once per word.
+        near = self._near.get(token)
+        if near is None:
+            near = any(_within(word, token, distance) for word, distance in self.fuzzy_words)
+            self._near[token] = near
+        return near
 
     def fragments(self, text: str, limit: int, *, whole: bool = False) -> list[str]:
         """Up to `limit` escaped fragments of `text` with its matches marked."""
