@@ -31,10 +31,15 @@ def principals_of(user: Any) -> list[str]:
     """Every principal string that applies to the user: self, groups, roles, everyone."""
     if not getattr(user, "is_authenticated", False):
         return []
-    groups = user.groups.values_list("name", flat=True)
-    return [
-        user_principal(user.get_username()),
-        *(group_principal(name) for name in groups),
-        *(role_principal(name) for name in roles_of(user)),
-        EVERYONE,
-    ]
+    # Cached on the user object, which lives for one request (as `roles_of` does).
+    cached = getattr(user, "_kontor_principals", None)
+    if cached is None:
+        groups = user.groups.values_list("name", flat=True)
+        cached = [
+            user_principal(user.get_username()),
+            *(group_principal(name) for name in groups),
+            *(role_principal(name) for name in roles_of(user)),
+            EVERYONE,
+        ]
+        user._kontor_principals = cached
+    return list(cached)

@@ -10,6 +10,7 @@ from search import indexer
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def drain_outbox(self: object) -> int:
     """Index what the outbox holds; while the engine is down, retry with back-off."""
+    indexer.drain_started()
     report = indexer.drain()
     if report.error:
         if settings.CELERY_TASK_ALWAYS_EAGER:
