@@ -441,6 +441,8 @@ class Bench:
                 "-A",
                 "config",
                 "worker",
+                # What `make worker` runs: jobs wait on S3, the database and search as much
+                # as they compute, so threads keep the CPUs busier than one process per core.
                 "--pool=threads",
                 "--concurrency=4",
                 "--loglevel=warning",

@@ -33,6 +33,9 @@ class Created:
 
 def exact_duplicates(user: Any, sha256: str, *, exclude: int | None = None) -> list[dict[str, Any]]:
     """Documents the user may view whose current version has these exact bytes."""
+    # Most uploads are new bytes: one indexed lookup answers those without the ACL query.
+    if not Version.objects.filter(sha256=sha256).exists():
+        return []
     matches = documents_for(user).filter(current_version__sha256=sha256)
     if exclude is not None:
         matches = matches.exclude(pk=exclude)
