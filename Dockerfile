@@ -26,4 +26,4 @@ RUN pip install --no-deps .
 
 USER kontor
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec waitress-serve --host=0.0.0.0 --port=8000 config.wsgi:application"]
+CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread --workers 2 --threads 4 --timeout 600 --no-control-socket"]

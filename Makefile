@@ -29,7 +29,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker test test-embedded test-production lint \
-	services-up services-down bench
+	services-up services-down bench bench-upload bench-search bench-acl
 
 help:
 	@sed -n '2,12s/^# \{0,1\}//p' Makefile
@@ -50,7 +50,9 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_superuser
 	@echo "serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(VENV)/bin/waitress-serve --host=$(HOST) --port=$(PORT) config.wsgi:application
+	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+		--worker-class gthread --workers 1 --threads 8 --timeout 600 --access-logfile - \
+		--no-control-socket
 
 worker: venv
 	@if [ -z "$$CELERY_BROKER_URL" ]; then \
@@ -83,9 +85,24 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-bench: install
+#   make bench          all three: upload (real servers), search (embedded), acl (SQLite + PostgreSQL)
+#   make bench-upload / bench-search / bench-acl   one of them
+bench: bench-upload bench-search bench-acl
+
+bench-search: venv
+	$(PY) bench/search.py --docs 100000
+
+bench-acl: install
 	@set -e; \
-	if [ ! -f bench/upload.py ]; then echo "bench/upload.py does not exist yet" >&2; exit 1; fi; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	$(PY) bench/acl.py --docs 100000,1000000; \
+	$(PY) bench/acl.py --docs 100000,1000000 --database-url "$$DATABASE_URL"
+
+bench-upload: install
+	@set -e; \
 	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
 	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
 	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \

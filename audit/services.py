@@ -76,7 +76,10 @@ def record(
     user = context.user
     is_real_user = isinstance(user, AbstractBaseUser) and not isinstance(user, AnonymousUser)
     # Round-trip through JSON so the hash covers exactly what the database will return.
-    clean_details = json.loads(json.dumps(details or {}, default=str))
+    # PostgreSQL text and jsonb cannot hold NUL: it is stored as U+FFFD (a search for "\0" is
+    # still recorded, not refused).
+    encoded = json.dumps(details or {}, default=str).replace("\\u0000", "\\ufffd")
+    clean_details = json.loads(encoded)
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
@@ -87,10 +90,10 @@ def record(
             "at": timezone.now(),
             "actor_username": user.get_username() if is_real_user else "",
             "ip": context.ip,
-            "user_agent": context.user_agent,
+            "user_agent": context.user_agent.replace("\x00", "\ufffd"),
             "action": action,
             "object_type": object_type,
-            "object_id": str(object_id),
+            "object_id": str(object_id).replace("\x00", "\ufffd")[:64],
             "details": clean_details,
         }
         digest = event_hash(prev_hash=prev_hash, **fields)

@@ -431,6 +431,7 @@ class Bench:
                 "2",
                 "--threads",
                 "4",
+                "--no-control-socket",
             ],
             env=self.env,
             log=self.logs / "gunicorn.log",
@@ -441,10 +442,10 @@ class Bench:
                 "-A",
                 "config",
                 "worker",
-                # What `make worker` runs: jobs wait on S3, the database and search as much
-                # as they compute, so threads keep the CPUs busier than one process per core.
-                "--pool=threads",
-                "--concurrency=4",
+                # What `make worker` runs: the prefork pool, one process per core (its time
+                # limits, which stop a hostile file's extraction, need processes).
+                "--pool=prefork",
+                f"--concurrency={os.cpu_count() or 2}",
                 "--loglevel=warning",
             ],
             env=self.env,
@@ -677,7 +678,7 @@ class Bench:
             self.result.rows,
             title=(
                 f"Upload benchmark: {self.args.docs} docs per class, {self.args.concurrency} "
-                f"client threads, gunicorn gthread 2x4, celery threads x4, {os.cpu_count()} CPUs"
+                f"client threads, gunicorn gthread 2x4, celery prefork, {os.cpu_count()} CPUs"
             ),
         )
         targets = [row[5] for row in self.result.rows if row[5] is not None]

@@ -115,7 +115,7 @@ def test_web_and_worker_get_every_production_variable(config: dict[str, Any]) ->
 def test_web_migrates_then_serves_and_worker_runs_celery(config: dict[str, Any]) -> None:
     services = config["services"]
     web_command = " ".join(services["web"]["command"])
-    assert web_command.index("migrate") < web_command.index("waitress-serve")
+    assert web_command.index("migrate") < web_command.index("gunicorn")
     assert "config.wsgi:application" in web_command
     assert services["web"]["build"]["dockerfile"] == "Dockerfile"
     assert (ROOT / "Dockerfile").is_file()
