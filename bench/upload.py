@@ -445,7 +445,7 @@ class Bench:
                 # What `make worker` runs: the prefork pool, one process per core (its time
                 # limits, which stop a hostile file's extraction, need processes).
                 "--pool=prefork",
-                f"--concurrency={os.cpu_count() or 2}",
+                f"--concurrency={self.args.worker_processes}",
                 "--loglevel=warning",
             ],
             env=self.env,
@@ -697,6 +697,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--big-mb", type=int, default=1024, help="big file in MiB; 0 skips it")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--worker-processes", type=int, default=4, help="Celery prefork processes (default 4)"
+    )
     return parser.parse_args(argv)
 
 
