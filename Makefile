@@ -98,7 +98,7 @@ bench-acl: install
 	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
 	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
 	. $(BENCH_SERVICES_DIR)/env.sh; \
-	$(PY) bench/acl.py --docs 100000,1000000; \
+	env -u DATABASE_URL $(PY) bench/acl.py --docs 100000,1000000; \
 	$(PY) bench/acl.py --docs 100000,1000000 --database-url "$$DATABASE_URL"
 
 bench-upload: install

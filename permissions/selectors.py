@@ -379,16 +379,7 @@ def viewers_of(document: Any) -> list[str]:
         if item.source.permission == Permission.VIEW:
             principal = item.source.principal
             ranks[principal] = min(ranks.get(principal, item.rank), item.rank)
-    denied = {principal: rank for principal, rank in ranks.items() if rank % 2 == 0}
-    members = {principal: _members(principal) for principal in ranks}
-    for principal, rank in ranks.items():
-        if rank % 2 == 0:
-            continue
-        cut = [other for other, other_rank in denied.items() if other_rank < rank]
-        if not any(_overlaps(members[principal], members[other]) for other in cut):
-            terms.add(principal)
-            continue
-        terms.update(_members_who_may_view(members[principal], ranks))
+    terms |= _view_terms(ranks, {principal: _members(principal) for principal in ranks})
     for source in _grant_sources.values():
         terms.update(source.viewers(document))
     return sorted(terms)
