@@ -83,39 +83,23 @@ def generate(documents: int, seed: int = 7) -> Any:
     top = make_folders([(f"top{n}", None) for n in range(20)])
     middle = make_folders([(f"mid{n}", parent.pk) for parent in top for n in range(10)])
     leaves = make_folders([(f"leaf{n}", parent.pk) for parent in middle for n in range(10)])
+
     # Folders created by bulk_create skip the service: build the closure once.
-    entries: list[AccessControlEntry] = []
-    for folder in top:
-        for group in rng.sample(groups, 3):
-            entries.append(
-                AccessControlEntry(
-                    folder=folder,
-                    principal=f"group:{group.name}",
-                    permission="view",
-                    effect="allow",
-                )
-            )
-    for folder in rng.sample(middle, len(middle) // 10):
-        group = rng.choice(groups)
-        entries.append(
-            AccessControlEntry(
-                folder=folder, principal=f"group:{group.name}", permission="view", effect="deny"
-            )
+    def view_entry(folder: Folder, group: Group, effect: str = "allow") -> AccessControlEntry:
+        return AccessControlEntry(
+            folder=folder, principal=f"group:{group.name}", permission="view", effect=effect
         )
+
+    entries = [view_entry(folder, group) for folder in top for group in rng.sample(groups, 3)]
+    entries += [
+        view_entry(folder, rng.choice(groups), "deny")
+        for folder in rng.sample(middle, len(middle) // 10)
+    ]
     walled = rng.sample(leaves, len(leaves) // 20)
     AccessControlList.objects.bulk_create(
         [AccessControlList(folder=f, inherit=False) for f in walled]
     )
-    for folder in walled:
-        for group in rng.sample(groups, 2):
-            entries.append(
-                AccessControlEntry(
-                    folder=folder,
-                    principal=f"group:{group.name}",
-                    permission="view",
-                    effect="allow",
-                )
-            )
+    entries += [view_entry(folder, group) for folder in walled for group in rng.sample(groups, 2)]
     AccessControlEntry.objects.bulk_create(entries, batch_size=BATCH)
     tree.rebuild()
 

@@ -120,6 +120,22 @@ def get_folder(user: Any, pk: Any, *, manage: bool = False, permission: str | No
     return folder
 
 
+def require_folder_edit(user: Any, folder: Any) -> None:
+    """Filing a document into a folder needs `edit` on the folder, not only sight of it."""
+    if folder is None or can_on_folder(user, Permission.EDIT, folder):
+        return
+    record_refusal(
+        user,
+        object_type="folder",
+        object_id=folder.pk,
+        permission=Permission.EDIT,
+        reason="missing_permission",
+    )
+    raise exceptions.PermissionDenied(
+        f"You may not add documents to the folder '{folder.name}'.", code="permission_denied"
+    )
+
+
 def require_admin(user: Any) -> None:
     if not is_admin(user):
         record_refusal(user, object_type="", object_id="", permission="admin", reason="not_admin")

@@ -12,7 +12,7 @@ from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict, api_error
 from permissions.selectors import documents_for
-from repository.models import Document, DocumentType, Folder, Tag, Version
+from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
 from repository.tasks import queue_text_extraction
 from search import document_changed
@@ -153,9 +153,9 @@ def add_version(
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
         version = _write_version(document, checked, context, comment=comment)
-        if document.status == "approved":
+        if document.status == DocumentStatus.APPROVED:
             # A new version of an approved document starts its review again.
-            document.status = "draft"
+            document.status = DocumentStatus.DRAFT
             document.save(update_fields=["status", "updated_at"])
         record(
             context,
@@ -210,7 +210,7 @@ def delete_document(*, context: RequestContext, document: Document) -> None:
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
-        if document.status == "in_review":
+        if document.status == DocumentStatus.IN_REVIEW:
             raise Conflict("The document is in an active approval route.", code="in_review")
         ensure_not_held(document)
         document.is_deleted = True

@@ -11,10 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from, record
-from permissions.access import get_document
+from config.api import Pagination
+from permissions.access import get_document, require_folder_edit
 from permissions.codes import Permission
 from permissions.principals import is_admin
-from permissions.selectors import can_on_folder, documents_for
+from permissions.selectors import documents_for
 from repository import services
 from repository.blobs import read_verified
 from repository.filters import apply_filters, parse_filters
@@ -43,14 +44,6 @@ FILTER_PARAMETERS = [
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
 
 
-def require_folder_edit(user: Any, folder: Any) -> None:
-    """Placing a document in a folder needs `edit` on the folder, not only sight of it."""
-    if folder is not None and not can_on_folder(user, Permission.EDIT, folder):
-        raise exceptions.PermissionDenied(
-            f"You may not add documents to the folder '{folder.name}'.", code="permission_denied"
-        )
-
-
 def version_of(document: Document, raw: Any) -> Version:
     if raw in (None, ""):
         if document.current_version is None:
@@ -77,8 +70,6 @@ class DocumentViewSet(viewsets.ViewSet):
             .select_related("owner", "locked_by", "document_type", "current_version__created_by")
             .prefetch_related("tags")
         )
-        from config.api import Pagination
-
         paginator = Pagination()
         page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)

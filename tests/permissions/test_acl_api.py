@@ -196,6 +196,9 @@ def test_placing_a_document_in_a_folder_needs_edit_on_it(
     grant(alice, "folders", folder, entry("user:bob", "view"))
     refused = upload(bob, b"bob's filing", "b.txt", folder=folder)
     assert refused.status_code == 403
+    assert AuditEvent.objects.filter(
+        action="access_denied", actor_username="bob", object_type="folder", object_id=str(folder)
+    ).exists()
     own = make_document(bob, "loose")
     assert (
         bob.patch(f"/api/v1/documents/{own}/", {"folder": folder}, format="json").status_code == 403
