@@ -1,9 +1,12 @@
 """API conventions shared by every app: pagination and the error body."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.functional import cached_property
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -12,9 +15,31 @@ from rest_framework.views import exception_handler as drf_exception_handler
 MAX_PAGE_SIZE = 200
 
 
+class _CountedPaginator(DjangoPaginator):
+    """Django's paginator with the total supplied by a function instead of `.count()`."""
+
+    def __init__(self, object_list: Any, per_page: int, *, total: Callable[[], int]) -> None:
+        super().__init__(object_list, per_page)
+        self._total = total
+
+    @cached_property
+    def count(self) -> int:
+        return self._total()
+
+
 class Pagination(PageNumberPagination):
+    """Page-number pagination; `total` counts the whole list when the caller knows better."""
+
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def __init__(self, total: Callable[[], int] | None = None) -> None:
+        self.total = total
+
+    def django_paginator_class(self, object_list: Any, per_page: int) -> DjangoPaginator:  # type: ignore[override]
+        if self.total is None:
+            return DjangoPaginator(object_list, per_page)
+        return _CountedPaginator(object_list, per_page, total=self.total)
 
 
 class Conflict(exceptions.APIException):

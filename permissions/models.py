@@ -141,3 +141,16 @@ class FolderAncestor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ancestor_id} is {self.depth} above {self.folder_id}"
+
+
+class AclGeneration(models.Model):
+    """One row whose token changes, by database trigger, with every ACL or folder-tree write.
+
+    The selectors cache what a set of principals is granted under the token they read first
+    (`permissions.generation`); a new token, never reused, makes every cached answer stale.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -33,9 +33,11 @@ from django.contrib.auth.models import User
 from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Mod
 
+from permissions import generation
 from permissions.codes import EVERYONE, Permission, user_principal
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
 from permissions.principals import is_admin, principals_of
+from permissions.sql import id_in
 
 
 def _document_model() -> Any:
@@ -78,7 +80,7 @@ def register_grant_source(source: GrantSource) -> None:
     _grant_sources[source.name] = source
 
 
-def _extra_grant_filter(user: Any, permission: str) -> Q:
+def extra_grant_filter(user: Any, permission: str) -> Q:
     condition = Q(pk__in=[])
     for source in _grant_sources.values():
         ids = source.document_ids(user, permission)
@@ -121,19 +123,59 @@ def allowed_folder_ids(principals: list[str], permission: str) -> QuerySet[Any]:
 INLINE_ID_LIMIT = 5000
 
 
+def _any(ids: list[int] | QuerySet[Any]) -> bool:
+    """Whether a set from `_ids` holds anything (a queryset is only returned when it does)."""
+    return isinstance(ids, QuerySet) or bool(ids)
+
+
 def _ids(queryset: QuerySet[Any]) -> list[int] | QuerySet[Any]:
     """The ids of a small set as a list, or the queryset itself when the set is large."""
     ids = list(queryset[: INLINE_ID_LIMIT + 1])
     return queryset if len(ids) > INLINE_ID_LIMIT else ids
 
 
-def _document_grants(user: Any, principals: list[str], permission: str) -> list[Q]:
-    """Owner rights, entries on the document itself, and entries inherited from folders.
+@dataclass(frozen=True)
+class DocumentGrants:
+    """What one user's principals are granted on documents, as the few small sets it takes.
 
-    The small sets (granted folders, documents with entries of their own, switched-off owner
-    rights, broken inheritance) are resolved first in a few indexed queries; the documents
-    query then filters on them in one pass.
+    `folder_ids` are the folders passing the permission down; documents in them inherit it
+    unless they are in `excluded` (entries of their own decide, or inheritance switched off).
     """
+
+    owned: Q
+    allowed: list[int]
+    folder_ids: list[int] | QuerySet[Any]
+    excluded: list[list[int] | QuerySet[Any]]
+
+    @property
+    def inherited(self) -> Q | None:
+        if not _any(self.folder_ids):
+            return None
+        condition = id_in("folder_id", self.folder_ids)
+        for ids in self.excluded:
+            condition &= ~id_in("pk", ids)
+        return condition
+
+    @property
+    def direct(self) -> Q:
+        """Owner rights and entries on the documents themselves."""
+        return self.owned | id_in("pk", self.allowed) if self.allowed else self.owned
+
+    def parts(self) -> list[Q]:
+        inherited = self.inherited
+        return [self.direct] if inherited is None else [self.direct, inherited]
+
+
+@dataclass(frozen=True)
+class _GrantSets:
+    allowed: list[int]
+    with_entries: list[int]
+    switched_off: list[int] | QuerySet[Any]
+    not_inheriting: list[int] | QuerySet[Any]
+    folder_ids: list[int] | QuerySet[Any]
+
+
+def _grant_sets(principals: list[str], permission: str) -> _GrantSets:
     rows = list(
         AccessControlEntry.objects.filter(
             document__isnull=False, permission=permission, principal__in=principals
@@ -141,7 +183,6 @@ def _document_grants(user: Any, principals: list[str], permission: str) -> list[
     )
     with_entries = {document_id for document_id, _ in rows}
     denied = {document_id for document_id, effect in rows if effect == Effect.DENY}
-    allowed = sorted(with_entries - denied)
     switched_off = _ids(
         AccessControlList.objects.filter(document__isnull=False, owner_rights=False).values_list(
             "document_id", flat=True
@@ -155,20 +196,34 @@ def _document_grants(user: Any, principals: list[str], permission: str) -> list[
     folder_ids = _ids(
         allowed_folder_ids(principals, permission).values_list("folder_id", flat=True)
     )
+    return _GrantSets(
+        allowed=sorted(with_entries - denied),
+        with_entries=sorted(with_entries),
+        switched_off=switched_off,
+        not_inheriting=not_inheriting,
+        folder_ids=folder_ids,
+    )
 
+
+def document_grants(user: Any, principals: list[str], permission: str) -> DocumentGrants:
+    """Owner rights, entries on the document itself, and entries inherited from folders.
+
+    The small sets (granted folders, documents with entries of their own, switched-off owner
+    rights, broken inheritance) are resolved first in a few indexed queries, or taken from the
+    cache while the ACL generation token stands (`permissions.generation`); the documents
+    query then filters on them in one pass.
+    """
+    sets = generation.cached(
+        ("grants", tuple(sorted(principals)), permission),
+        lambda: _grant_sets(principals, permission),
+    )
     owned = Q(owner=user)
-    if switched_off:
-        owned &= ~Q(pk__in=switched_off)
-    parts = [owned]
-    if allowed:
-        parts.append(Q(pk__in=allowed))
-    if folder_ids:
-        inherited = Q(folder_id__in=folder_ids)
-        for excluded in (sorted(with_entries), not_inheriting):
-            if excluded:
-                inherited &= ~Q(pk__in=excluded)
-        parts.append(inherited)
-    return parts
+    if _any(sets.switched_off):
+        owned &= ~id_in("pk", sets.switched_off)
+    excluded = [ids for ids in (sets.with_entries, sets.not_inheriting) if _any(ids)]
+    return DocumentGrants(
+        owned=owned, allowed=sets.allowed, folder_ids=sets.folder_ids, excluded=excluded
+    )
 
 
 def _owner_filter(user: Any, target: str) -> Q:
@@ -185,8 +240,8 @@ def documents_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]
         return documents.none()
     if is_admin(user):
         return documents
-    condition = _extra_grant_filter(user, permission)
-    for part in _document_grants(user, principals_of(user), permission):
+    condition = extra_grant_filter(user, permission)
+    for part in document_grants(user, principals_of(user), permission).parts():
         condition |= part
     return documents.filter(condition)
 

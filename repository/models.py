@@ -94,7 +94,8 @@ class Document(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "is_deleted"]),
+            # Owner rights: the folder column lets the owned-documents count stay in the index.
+            models.Index(fields=["owner", "is_deleted", "folder"], name="document_owner_idx"),
             models.Index(fields=["folder", "is_deleted"]),
             models.Index(fields=["status"]),
             # Covers the ACL-trimmed count: the visibility filter reads only these columns, so
@@ -108,6 +109,22 @@ class Document(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_by_id is not None
+
+
+class FolderCount(models.Model):
+    """Live (not trashed) documents directly in a folder, kept by database triggers.
+
+    Lets a permission-trimmed count add up whole folders instead of scanning documents
+    (`permissions.counts`). `repository.counts` holds the triggers and the rebuild.
+    """
+
+    folder = models.OneToOneField(
+        Folder, primary_key=True, on_delete=models.CASCADE, related_name="document_count"
+    )
+    live_documents = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.folder_id}: {self.live_documents}"
 
 
 class Version(models.Model):

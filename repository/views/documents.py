@@ -1,5 +1,8 @@
 """Document endpoints. Thin: validate, fetch through permissions, call one service."""
 
+from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from django.http import StreamingHttpResponse
@@ -14,11 +17,12 @@ from audit.services import context_from, record
 from config.api import Pagination
 from permissions.access import get_document, require_folder_edit
 from permissions.codes import Permission
+from permissions.counts import count_documents_for
 from permissions.principals import is_admin
 from permissions.selectors import documents_for
 from repository import services
 from repository.blobs import read_verified
-from repository.filters import apply_filters, parse_filters
+from repository.filters import DocumentFilters, apply_filters, parse_filters
 from repository.models import Document, Version
 from repository.serializers import (
     CreatedDocumentSerializer,
@@ -42,6 +46,13 @@ FILTER_PARAMETERS = [
     OpenApiParameter("created_before", str),
 ]
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
+
+
+def folder_count(user: Any, filters: DocumentFilters) -> Callable[[], int] | None:
+    """The total from folder counts when at most `folder` filters the list (permissions.counts)."""
+    if replace(filters, folder=None) != DocumentFilters():
+        return None
+    return partial(count_documents_for, user, folder=filters.folder)
 
 
 def version_of(document: Document, raw: Any) -> Version:
@@ -70,7 +81,7 @@ class DocumentViewSet(viewsets.ViewSet):
             .select_related("owner", "locked_by", "document_type", "current_version__created_by")
             .prefetch_related("tags")
         )
-        paginator = Pagination()
+        paginator = Pagination(total=folder_count(request.user, filters))
         page = paginator.paginate_queryset(documents, request, view=self)
         return paginator.get_paginated_response(DocumentSerializer(page, many=True).data)
 

@@ -1,0 +1,117 @@
+"""The ACL generation token, and a cache of grants keyed by it.
+
+Triggers on the entries, the ACLs and the folder closure give `AclGeneration` a new token in
+the same transaction as every write to them: a sequence value on PostgreSQL, a random 64-bit
+number on SQLite, so a rolled-back transaction's token never comes back. A reader reads the
+token first, then looks up (token, principals, permission); a miss computes the grants and
+keeps them. The cache lives in the process; another process or a write just means a new token.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+from typing import Any, TypeVar
+
+from django.db import connection
+
+POSTGRESQL = """
+CREATE SEQUENCE IF NOT EXISTS permissions_acl_token;
+CREATE OR REPLACE FUNCTION permissions_acl_changed() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO permissions_aclgeneration (id, token) VALUES (1, nextval('permissions_acl_token'))
+    ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+INSERT INTO permissions_aclgeneration (id, token) VALUES (1, nextval('permissions_acl_token'))
+ON CONFLICT (id) DO NOTHING;
+"""
+
+TABLES = (
+    "permissions_accesscontrolentry",
+    "permissions_accesscontrollist",
+    "permissions_folderancestor",
+)
+
+
+def _postgresql_triggers() -> str:
+    statements = []
+    for table in TABLES:
+        name = f"{table}_acl_changed"
+        statements.append(
+            f"DROP TRIGGER IF EXISTS {name} ON {table};"
+            f" CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
+        )
+    return "\n".join(statements)
+
+
+def _sqlite_triggers() -> list[str]:
+    statements = []
+    for table in TABLES:
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_acl_changed_{event.lower()}"  # noqa: S608 (constant names)
+                f" AFTER {event} ON {table} BEGIN"
+                " INSERT OR REPLACE INTO permissions_aclgeneration (id, token)"
+                " VALUES (1, random()); END"
+            )
+    statements.append(
+        "INSERT OR IGNORE INTO permissions_aclgeneration (id, token) VALUES (1, random())"
+    )
+    return statements
+
+
+def install(db: Any) -> None:
+    """Create (or replace) the token triggers; idempotent."""
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(POSTGRESQL + _postgresql_triggers())
+        else:
+            for statement in _sqlite_triggers():
+                cursor.execute(statement)
+
+
+def uninstall(db: Any) -> None:
+    with db.cursor() as cursor:
+        for table in TABLES:
+            if db.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}")
+            else:
+                for event in ("insert", "update", "delete"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event}")
+        if db.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS permissions_acl_changed()")
+            cursor.execute("DROP SEQUENCE IF EXISTS permissions_acl_token")
+
+
+def current_token() -> int | None:
+    """The token now (None when no row exists yet: then nothing is cached)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM permissions_aclgeneration WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+T = TypeVar("T")
+CACHE_SIZE = 512
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = Lock()
+
+
+def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()` once per (token, *key); never cached while the token is unknown."""
+    token = current_token()
+    if token is None:
+        return compute()
+    full_key = (connection.alias, connection.settings_dict.get("NAME"), token, *key)
+    with _lock:
+        if full_key in _cache:
+            _cache.move_to_end(full_key)
+            return _cache[full_key]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _cache[full_key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
