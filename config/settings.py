@@ -140,6 +140,8 @@ Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 KONTOR_MAX_UPLOAD_BYTES = env.int("KONTOR_MAX_UPLOAD_BYTES", default=5 * 1024**3)
 # Uploads at least this large are streamed to the S3 store in parts while they arrive.
 KONTOR_STAGED_UPLOAD_BYTES = env.int("KONTOR_STAGED_UPLOAD_BYTES", default=64 * 1024 * 1024)
+# Text of smaller non-PDF files is read during the upload instead of by the worker.
+KONTOR_INLINE_TEXT_BYTES = env.int("KONTOR_INLINE_TEXT_BYTES", default=256 * 1024)
 KONTOR_BLOB_GC_GRACE_HOURS = env.int("KONTOR_BLOB_GC_GRACE_HOURS", default=24)
 
 # --- Search ---------------------------------------------------------------------------------

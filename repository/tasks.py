@@ -15,11 +15,13 @@ from django.conf import settings
 from django.db import transaction
 
 from repository.blobs import blob_key, blob_storage
-from repository.extraction import ExtractionError, extract_text, supported_types
+from repository.extraction import ExtractionError, extract_text, filetypes, supported_types
 from repository.models import TextStatus, Version
 from search import document_changed
 
 logger = logging.getLogger(__name__)
+
+INLINE_TYPES = supported_types() - {filetypes.PDF}
 
 
 def queue_text_extraction(version_id: int) -> None:
@@ -56,6 +58,27 @@ def local_copy(sha256: str) -> Iterator[str]:
         yield copy.name
 
 
+def read_text(path: str, mime_type: str) -> dict[str, str]:
+    """The text fields of a version read from the file at `path` (done, or failed and why)."""
+    try:
+        text = extract_text(path, mime_type)
+    except ExtractionError as error:
+        return {"text": "", "text_status": TextStatus.FAILED, "text_error": str(error)[:500]}
+    return {"text": text, "text_status": TextStatus.DONE, "text_error": ""}
+
+
+def inline_text(path: str, mime_type: str, size: int) -> dict[str, str] | None:
+    """Text of a small office file, read during the upload; None leaves it to the worker.
+
+    Small text, HTML and zip-based office files (bounded by the zip guards) are read at once,
+    which spares the background job a second fetch of the bytes. PDFs and larger files go to
+    the worker, whose time limit stops a file that is slow rather than big.
+    """
+    if size > settings.KONTOR_INLINE_TEXT_BYTES or mime_type not in INLINE_TYPES:
+        return None
+    return read_text(path, mime_type)
+
+
 @shared_task(
     autoretry_for=(OSError, ConnectionError),
     retry_backoff=True,
@@ -77,10 +100,7 @@ def extract_version_text(version_id: int) -> str:
         )
     try:
         with local_copy(version.sha256) as path:
-            text = extract_text(path, version.mime_type)
-        outcome = {"text": text, "text_status": TextStatus.DONE, "text_error": ""}
-    except ExtractionError as error:
-        outcome = {"text": "", "text_status": TextStatus.FAILED, "text_error": str(error)[:500]}
+            outcome = read_text(path, version.mime_type)
     except SoftTimeLimitExceeded:
         outcome = {
             "text": "",

@@ -14,7 +14,7 @@ from config.api import Conflict, api_error
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
-from repository.tasks import queue_text_extraction
+from repository.tasks import inline_text, queue_text_extraction
 from search import document_changed
 
 
@@ -85,6 +85,7 @@ def create_document(
             "duplicate",
             duplicate_of=duplicates[0]["document"],
         )
+    text = _read_text_now(checked)  # before storing: a blob folder takes the file over
     store_checked(checked)
     with transaction.atomic():
         document = Document.objects.create(
@@ -95,7 +96,7 @@ def create_document(
             owner=context.user,
         )
         set_tags(document, tags or [])
-        version = _write_version(document, checked, context, comment="")
+        _write_version(document, checked, context, comment="", text=text)
         record(
             context,
             "document.create",
@@ -109,14 +110,24 @@ def create_document(
                 "duplicates": [d["document"] for d in duplicates],
             },
         )
-        queue_text_extraction(version.pk)
         document_changed(document.pk)
     return Created(document, duplicates if on_duplicate != OnDuplicate.ALLOW else [])
 
 
+def _read_text_now(checked: CheckedUpload) -> dict[str, str] | None:
+    """A small file's text, read before the transaction opens (None: the worker reads it)."""
+    return inline_text(checked.file.temporary_file_path(), checked.mime_type, checked.size)
+
+
 def _write_version(
-    document: Document, checked: CheckedUpload, context: RequestContext, *, comment: str
+    document: Document,
+    checked: CheckedUpload,
+    context: RequestContext,
+    *,
+    comment: str,
+    text: dict[str, str] | None,
 ) -> Version:
+    """The next version, with its text when it was read already, else queued for the worker."""
     last = document.versions.order_by("-number").values_list("number", flat=True).first()
     version = Version.objects.create(
         document=document,
@@ -127,7 +138,10 @@ def _write_version(
         sha256=checked.sha256,
         comment=comment,
         created_by=context.user,
+        **(text or {}),
     )
+    if text is None:
+        queue_text_extraction(version.pk)
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
     return version
@@ -148,11 +162,12 @@ def add_version(
 ) -> Version:
     checked = check_upload(upload)
     ensure_not_locked_by_other(document, context.user)
+    text = _read_text_now(checked)  # before storing: a blob folder takes the file over
     store_checked(checked)
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
-        version = _write_version(document, checked, context, comment=comment)
+        version = _write_version(document, checked, context, comment=comment, text=text)
         if document.status == DocumentStatus.APPROVED:
             # A new version of an approved document starts its review again.
             document.status = DocumentStatus.DRAFT
@@ -164,7 +179,6 @@ def add_version(
             object_id=document.pk,
             details={"number": version.number, "sha256": checked.sha256, "size": checked.size},
         )
-        queue_text_extraction(version.pk)
         document_changed(document.pk)
     return version
 

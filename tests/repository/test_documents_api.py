@@ -3,6 +3,8 @@
 import hashlib
 import itertools
 import json
+import tempfile
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -194,6 +196,36 @@ def test_extracted_text_of_a_docx(alice: APIClient) -> None:
     body = wait_for(extracted)
     assert body["status"] == "done"
     assert "zebracorn" in body["text"]
+
+
+def test_small_office_files_have_their_text_when_the_upload_answers(
+    alice: APIClient, settings: Any
+) -> None:
+    """Small non-PDF files are read during the upload: no waiting for the worker."""
+    settings.KONTOR_INLINE_TEXT_BYTES = 64 * 1024
+    docx_id = upload(alice, docx_bytes("The quokka clause."), "q.docx").json()["id"]
+    text_id = upload(alice, b"A plain wombat note.", "w.txt").json()["id"]
+    for document_id, word in ((docx_id, "quokka"), (text_id, "wombat")):
+        body = alice.get(f"/api/v1/documents/{document_id}/text/").json()
+        assert body["status"] == "done" and word in body["text"]
+    version = new_version(alice, text_id, b"A plain numbat note.", "w.txt")
+    assert version.status_code == 201, version.content
+    assert "numbat" in alice.get(f"/api/v1/documents/{text_id}/text/").json()["text"]
+
+
+def test_larger_files_and_pdfs_are_left_to_the_worker(settings: Any) -> None:
+    """The inline rule: PDFs and files over the limit go to the background job."""
+    from repository.extraction import filetypes
+    from repository.tasks import inline_text
+
+    settings.KONTOR_INLINE_TEXT_BYTES = 1000
+    assert inline_text("/nonexistent", filetypes.PDF, 10) is None
+    assert inline_text("/nonexistent", filetypes.TEXT_PLAIN, 1001) is None
+    with tempfile.NamedTemporaryFile(suffix=".txt") as small:
+        small.write(b"short text")
+        small.flush()
+        outcome = inline_text(small.name, filetypes.TEXT_PLAIN, 10)
+    assert outcome == {"text": "short text", "text_status": "done", "text_error": ""}
 
 
 def test_unextractable_file_is_kept_and_flagged(alice: APIClient) -> None:
