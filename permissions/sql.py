@@ -42,9 +42,7 @@ class IdIn(Expression):
         if not self.ids:
             return "1 = 0", []
         values = ",".join(map(str, self.ids))
-        return f"({column} IS NOT NULL AND {column} = ANY('{{{values}}}'::bigint[]))", list(
-            params
-        )
+        return f"({column} IS NOT NULL AND {column} = ANY('{{{values}}}'::bigint[]))", list(params)
 
 
 def id_in(field: str, ids: list[int] | QuerySet[Any]) -> Q:

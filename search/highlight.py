@@ -5,6 +5,7 @@ generator skips prefix, fuzzy and stemmed matches): `<mark>` around matches, the
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from html import escape
 
 from search.query import Leaf, Phrase, Prefix, Word, fuzziness
@@ -16,6 +17,13 @@ FUZZY_SCAN_CHARS = 20_000
 _TOKEN = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1024)
+def _compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Query patterns compiled once: compiling the three of a query cost as much as marking a
+    page of hits, and `re`'s own cache (512, shared by the process) does not keep them."""
+    return re.compile(pattern, flags)
+
+
 def _word_pattern(word: str, stems: Callable[[str], Iterable[str]]) -> str:
     parts = [re.escape(part) for part in re.split(r"\W+", word) if part]
     if len(parts) > 1:
@@ -25,13 +33,6 @@ def _word_pattern(word: str, stems: Callable[[str], Iterable[str]]) -> str:
         if len(stem) >= 3 and word.lower().startswith(stem[:3]):
             alternatives.add(re.escape(stem) + r"\w*")
     return r"\b(?:" + "|".join(sorted(alternatives)) + ")"
-
-
-def _within(word: str, token: str, distance: int) -> bool:
-    """Damerau-free Levenshtein distance at most `distance`."""
-    if abs(len(word) - len(token)) > distance:
-        return False
-    return _levenshtein(word, token) <= distance
 
 
 def _levenshtein(pattern: str, text: str) -> int:
@@ -63,6 +64,20 @@ def _levenshtein(pattern: str, text: str) -> int:
     return score
 
 
+def _candidate_pattern(words: list[tuple[str, int]]) -> re.Pattern[str]:
+    """Lines (lower-case tokens, one a line) that can be within a word's distance: a length
+    differing by at most the distance, and at most that many characters not in the word (each
+    needs an insertion or a substitution)."""
+    alternatives = []
+    for word, distance in words:
+        own = "".join(sorted({re.escape(char) for char in word}))
+        shortest, longest = max(1, len(word) - distance), len(word) + distance
+        alternatives.append(
+            rf"(?=\w{{{shortest},{longest}}}$)(?:[{own}]*[^\W{own}]){{0,{distance}}}[{own}]*$"
+        )
+    return _compiled("^(?:" + "|".join(alternatives) + ")", re.MULTILINE)
+
+
 class Highlighter:
     def __init__(
         self,
@@ -84,7 +99,25 @@ class Highlighter:
                 patterns.append(_word_pattern(leaf.text, stems))
                 if fuzzy and fuzziness(leaf.text):
                     self.fuzzy_words.append((leaf.text.lower(), fuzziness(leaf.text)))
-        self.pattern = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+        self.pattern = _compiled("|".join(patterns), re.IGNORECASE) if patterns else None
+        # The same alternatives without their leading `\b`: a pattern opening with literals
+        # lets the regular expression engine skip ahead to their first letters, three times
+        # faster; each place it finds is then confirmed with the real pattern (`_matches`).
+        assert all(pattern.startswith(r"\b") for pattern in patterns)
+        self._scout = (
+            _compiled("|".join(pattern[2:] for pattern in patterns), re.IGNORECASE)
+            if patterns
+            else None
+        )
+        # Fuzzy words: the near tokens met so far on the page, and the sieve for new ones.
+        self._near_tokens: set[str] = set()
+        self._near_compiled: tuple[int, re.Pattern[str]] | None = None
+        self._candidates = _candidate_pattern(self.fuzzy_words) if self.fuzzy_words else None
+        # Per fuzzy word, a table deleting its characters: what survives in a token are the
+        # characters an insertion or substitution must have made, a floor on the distance.
+        self._foreign = [
+            (word, distance, str.maketrans("", "", word)) for word, distance in self.fuzzy_words
+        ]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return list(self._spans(text))
@@ -94,7 +127,7 @@ class Highlighter:
         as far as the fragments asked for reach."""
         streams: list[Iterator[tuple[int, int]]] = []
         if self.pattern is not None:
-            streams.append(match.span() for match in self.pattern.finditer(text))
+            streams.append(self._matches(text))
         if self.fuzzy_words:
             streams.append(self._fuzzy_spans(text))
         current: tuple[int, int] | None = None
@@ -109,18 +142,74 @@ class Highlighter:
         if current is not None:
             yield current
 
+    def _matches(self, text: str) -> Iterator[tuple[int, int]]:
+        """`match.span() for match in self.pattern.finditer(text)`, found faster: wherever the
+        pattern matches, the scout (it without the word boundary in front) matches too, so the
+        scout's leftmost match is the first place the pattern can match."""
+        assert self.pattern is not None and self._scout is not None
+        position = 0
+        while (scouted := self._scout.search(text, position)) is not None:
+            match = self.pattern.match(text, scouted.start())
+            if match is None:
+                position = scouted.start() + 1
+                continue
+            yield match.span()
+            position = max(match.end(), scouted.start() + 1)
+
     def _fuzzy_spans(self, text: str) -> Iterator[tuple[int, int]]:
-        for match in _TOKEN.finditer(text[:FUZZY_SCAN_CHARS]):
-            if self._is_near(match.group().lower()):
-                yield match.span()
+        scanned = text[:FUZZY_SCAN_CHARS]
+        lowered = scanned.lower()
+        if len(lowered) != len(scanned) or "Σ" in scanned:
+            # Lower-casing moved offsets (İ) or depends on context (final sigma): token by token.
+            for match in _TOKEN.finditer(scanned):
+                if self._is_near(match.group().lower()):
+                    yield match.span()
+            return
+        # The distinct tokens are collected in C, and those not met before on the page are
+        # sifted by the regular expression engine (one line each) down to the few that can be
+        # near; a text with near tokens is then scanned once for exactly those, whole tokens as
+        # `_TOKEN` delimits them.
+        assert self._candidates is not None  # only called for fuzzy words
+        tokens = set(_TOKEN.findall(lowered))
+        unknown = tokens.difference(self._near)
+        if unknown:
+            self._near.update(dict.fromkeys(unknown, False))
+            for token in self._candidates.findall("\n".join(unknown)):
+                if self._distance_allows(token):
+                    self._near[token] = True
+                    self._near_tokens.add(token)
+        if not tokens.isdisjoint(self._near_tokens):
+            yield from (match.span() for match in self._near_pattern().finditer(lowered))
+
+    def _near_pattern(self) -> re.Pattern[str]:
+        """Whole tokens among the near ones met so far on the page (compiled as the set grows:
+        a text holds only its own tokens, so the others in the pattern never match in it)."""
+        if self._near_compiled is None or self._near_compiled[0] != len(self._near_tokens):
+            alternatives = "|".join(re.escape(token) for token in sorted(self._near_tokens))
+            self._near_compiled = (len(self._near_tokens), re.compile(rf"\b(?:{alternatives})\b"))
+        return self._near_compiled[1]
 
     def _is_near(self, token: str) -> bool:
         # Words repeat across a page of hits; the edit distance is worked out once per word.
         near = self._near.get(token)
         if near is None:
-            near = any(_within(word, token, distance) for word, distance in self.fuzzy_words)
+            near = self._distance_allows(token)
             self._near[token] = near
+            if near:
+                self._near_tokens.add(token)
         return near
+
+    def _distance_allows(self, token: str) -> bool:
+        # Cheap floors on the distance first: the length difference, the token's characters
+        # missing from the word (each needs an insertion or a substitution) and the word's
+        # missing from the token (each needs a deletion or a substitution).
+        return any(
+            abs(len(word) - len(token)) <= distance
+            and len(token.translate(foreign)) <= distance
+            and len(word.translate(dict.fromkeys(map(ord, token)))) <= distance
+            and _levenshtein(word, token) <= distance
+            for word, distance, foreign in self._foreign
+        )
 
     def fragments(self, text: str, limit: int, *, whole: bool = False) -> list[str]:
         """Up to `limit` escaped fragments of `text` with its matches marked."""

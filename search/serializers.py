@@ -1,6 +1,8 @@
+from datetime import datetime, tzinfo
 from typing import Any
 
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from repository.models import Document
 from repository.serializers import VersionSerializer
@@ -32,8 +34,23 @@ SUMMARY_COLUMNS = (
 _DATETIME = serializers.DateTimeField()
 
 
-def _moment(value: Any) -> Any:
-    return _DATETIME.to_representation(value)
+def _moment(value: Any, zone: tzinfo | None) -> Any:
+    """`DateTimeField().to_representation(value)`; for an aware value in ISO 8601 output, the
+    same steps without looking up the setting and the current time zone per value."""
+    if zone is None or not isinstance(value, datetime) or value.tzinfo is None:
+        return _DATETIME.to_representation(value)
+    try:
+        text = value.astimezone(zone).isoformat()
+    except OverflowError:
+        return _DATETIME.to_representation(value)  # DRF's validation error
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _output_zone() -> tzinfo | None:
+    """The zone `_moment` converts to, or None when DRF's own steps are needed."""
+    if str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return None
+    return _DATETIME.default_timezone()
 
 
 class SearchDocumentSerializer(serializers.ModelSerializer[Any]):  # a Document or a row
@@ -71,10 +88,10 @@ class SearchDocumentSerializer(serializers.ModelSerializer[Any]):  # a Document 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         if isinstance(instance, Document):
             return dict(super().to_representation(instance))
-        return summary_of_row(instance)
+        return summary_of_row(instance, _output_zone())
 
 
-def summary_of_row(row: dict[str, Any]) -> dict[str, Any]:
+def summary_of_row(row: dict[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
     version = None
     if row["current_version_id"] is not None:
         version = {
@@ -84,7 +101,7 @@ def summary_of_row(row: dict[str, Any]) -> dict[str, Any]:
             "mime_type": row["current_version__mime_type"],
             "sha256": row["current_version__sha256"],
             "comment": row["current_version__comment"],
-            "created_at": _moment(row["current_version__created_at"]),
+            "created_at": _moment(row["current_version__created_at"], zone),
             "created_by": row["current_version__created_by__username"],
             "text_status": row["current_version__text_status"],
             "text_error": row["current_version__text_error"],
@@ -97,11 +114,17 @@ def summary_of_row(row: dict[str, Any]) -> dict[str, Any]:
         "tags": row["tags"],
         "status": row["status"],
         "owner": row["owner__username"],
-        "created_at": _moment(row["created_at"]),
-        "updated_at": _moment(row["updated_at"]),
+        "created_at": _moment(row["created_at"], zone),
+        "updated_at": _moment(row["updated_at"], zone),
         "registration_number": row["registration_number"],
         "current_version": version,
     }
+
+
+def summaries_of_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`SearchDocumentSerializer(rows, many=True).data` as plain dicts, for a page of hits."""
+    zone = _output_zone()
+    return [summary_of_row(row, zone) for row in rows]
 
 
 class SearchHitSerializer(serializers.Serializer[Any]):

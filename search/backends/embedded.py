@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +89,15 @@ def _tokens(analyzer: str, text: str) -> list[str]:
     return list(ANALYZERS[analyzer].analyze(text))
 
 
-def stems(word: str) -> set[str]:
-    """The word's stems in every supported language (for highlighting stemmed matches)."""
-    found = set()
+@lru_cache(maxsize=4096)
+def stems(word: str) -> frozenset[str]:
+    """The word's stems in every supported language (for highlighting stemmed matches).
+
+    Kept per word: five analyzers per query word cost as much as highlighting a hit."""
+    found: set[str] = set()
     for language in LANGUAGES:
         found.update(_tokens(f"kontor_{language}", word))
-    return found
+    return frozenset(found)
 
 
 def _field_query(field: str, leaf: Word | Phrase | Prefix, fuzzy: bool) -> Any | None:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from repository.models import Document, DocumentType, Tag
-from search.serializers import SearchDocumentSerializer
+from search.serializers import SearchDocumentSerializer, summaries_of_rows
 from search.services import _visible_rows
 from tests.helpers import upload
 
@@ -33,6 +33,7 @@ def test_row_summaries_equal_the_model_serializer(alice: Any, users: dict[str, U
     fast = SearchDocumentSerializer([rows[pk] for pk in ids], many=True).data
     expected = [_generic(Document.objects.get(pk=pk)) for pk in ids]
     assert fast == expected
+    assert summaries_of_rows([rows[pk] for pk in ids]) == expected
     assert fast[0]["tags"] == ["alpha", "mid", "zeta"]
     assert fast[2]["current_version"] is None
 
