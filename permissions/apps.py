@@ -15,7 +15,7 @@ def _reinstall_generation_triggers(sender: Any, using: str = "default", **kwargs
     if connection.vendor != "sqlite":
         return
     applied = MigrationRecorder(connection).applied_migrations()
-    if ("permissions", "0004_acl_generation") in applied:
+    if ("permissions", "0005_identity_generation") in applied:
         generation.install(connection)
 
 

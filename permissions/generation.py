@@ -1,10 +1,11 @@
-"""The ACL generation token, and a cache of grants keyed by it.
+"""The ACL generation token, and a cache of grants and principals keyed by it.
 
-Triggers on the entries, the ACLs and the folder closure give `AclGeneration` a new token in
-the same transaction as every write to them: a sequence value on PostgreSQL, a random 64-bit
-number on SQLite, so a rolled-back transaction's token never comes back. A reader reads the
-token first, then looks up (token, principals, permission); a miss computes the grants and
-keeps them. The cache lives in the process; another process or a write just means a new token.
+Triggers on the entries, the ACLs, the folder closure, users, groups and roles give
+`AclGeneration` a new token in the same transaction as every write to them: a sequence value
+on PostgreSQL, a random 64-bit number on SQLite, so a rolled-back transaction's token never
+comes back. A reader reads the token first, then looks up (token, key); a miss computes the
+answer and keeps it. The cache lives in the process; another process or a write just means a
+new token.
 """
 
 from collections import OrderedDict
@@ -27,10 +28,16 @@ INSERT INTO permissions_aclgeneration (id, token) VALUES (1, nextval('permission
 ON CONFLICT (id) DO NOTHING;
 """
 
+# What grants depend on (entries, ACLs, the folder closure) and what principals depend on
+# (users, their groups and roles).
 TABLES = (
     "permissions_accesscontrolentry",
     "permissions_accesscontrollist",
     "permissions_folderancestor",
+    "permissions_roleassignment",
+    "auth_user",
+    "auth_user_groups",
+    "auth_group",
 )
 
 

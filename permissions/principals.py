@@ -2,18 +2,36 @@
 
 from typing import Any
 
+from permissions import generation
 from permissions.codes import EVERYONE, group_principal, role_principal, user_principal
 from permissions.models import Role, RoleAssignment
+
+
+def _identity(user: Any) -> tuple[list[str], list[str]]:
+    """(roles, principals) of a user, from the cache while the generation token stands."""
+
+    def compute() -> tuple[list[str], list[str]]:
+        roles = sorted(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        groups = user.groups.values_list("name", flat=True)
+        principals = [
+            user_principal(user.get_username()),
+            *(group_principal(name) for name in groups),
+            *(role_principal(name) for name in roles),
+            EVERYONE,
+        ]
+        return roles, principals
+
+    cached = getattr(user, "_kontor_identity", None)  # one request, one answer
+    if cached is None:
+        cached = generation.cached(("identity", user.pk, user.get_username()), compute)
+        user._kontor_identity = cached
+    return cached  # type: ignore[no-any-return]
 
 
 def roles_of(user: Any) -> list[str]:
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_kontor_roles", None)
-    if cached is None:
-        cached = sorted(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-        user._kontor_roles = cached
-    return list(cached)
+    return list(_identity(user)[0])
 
 
 def is_admin(user: Any) -> bool:
@@ -31,15 +49,4 @@ def principals_of(user: Any) -> list[str]:
     """Every principal string that applies to the user: self, groups, roles, everyone."""
     if not getattr(user, "is_authenticated", False):
         return []
-    # Cached on the user object, which lives for one request (as `roles_of` does).
-    cached = getattr(user, "_kontor_principals", None)
-    if cached is None:
-        groups = user.groups.values_list("name", flat=True)
-        cached = [
-            user_principal(user.get_username()),
-            *(group_principal(name) for name in groups),
-            *(role_principal(name) for name in roles_of(user)),
-            EVERYONE,
-        ]
-        user._kontor_principals = cached
-    return list(cached)
+    return list(_identity(user)[1])

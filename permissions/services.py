@@ -88,7 +88,7 @@ def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) ->
             user.groups.set(_groups_named(data["groups"]))
         if "roles" in data:
             _set_roles(user, data["roles"])
-        user._kontor_roles = None  # type: ignore[attr-defined]
+        user._kontor_identity = None  # type: ignore[attr-defined]
         _memberships_changed(held_before ^ _principals_held(user))
         record(
             context,
