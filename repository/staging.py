@@ -15,9 +15,9 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 STAGING_PREFIX = "staging/"
-# Memory held: the part being filled, one waiting, and one per sender in flight (40 MiB).
-PART_BYTES = 8 * 1024 * 1024
-SENDERS = 3
+# Memory held: the part being filled, one waiting, and one per sender in flight (42 MiB).
+PART_BYTES = 6 * 1024 * 1024
+SENDERS = 5
 
 
 class StagedUpload:
@@ -28,7 +28,8 @@ class StagedUpload:
         self.bucket = bucket
         self.key = f"{STAGING_PREFIX}{uuid.uuid4().hex}"
         self.upload_id = client.create_multipart_upload(Bucket=bucket, Key=self.key)["UploadId"]
-        self.buffer = bytearray()
+        self.pieces: list[bytes] = []  # the part being filled
+        self.filled = 0
         self.next_part = 1
         self.etags: dict[int, str] = {}
         self.error: BaseException | None = None
@@ -43,11 +44,23 @@ class StagedUpload:
 
     def write(self, data: bytes) -> None:
         if self.error is not None:
-            return  # the upload falls back to a normal store after the body is in
-        self.buffer += data
-        while len(self.buffer) >= PART_BYTES:
-            self._queue(bytes(self.buffer[:PART_BYTES]))
-            del self.buffer[:PART_BYTES]
+            return  # the upload is refused once the body is in (nothing is stored)
+        self.pieces.append(data)
+        self.filled += len(data)
+        if self.filled < PART_BYTES:
+            return
+        # One join per part (no copy when the chunks fill it exactly); the rest starts the next.
+        joined = b"".join(self.pieces)
+        self.pieces.clear()
+        offset = 0
+        while len(joined) - offset >= PART_BYTES:
+            exact = offset == 0 and len(joined) == PART_BYTES
+            self._queue(joined if exact else joined[offset : offset + PART_BYTES])
+            offset += PART_BYTES
+        rest = joined[offset:]
+        self.filled = len(rest)
+        if rest:
+            self.pieces.append(rest)
 
     def _queue(self, body: bytes) -> None:
         self.parts.put((self.next_part, body))
@@ -78,9 +91,9 @@ class StagedUpload:
 
     def finish(self) -> str | None:
         """Send the rest and complete; None (and nothing left behind) if anything failed."""
-        if self.buffer and self.error is None:
-            self._queue(bytes(self.buffer))
-            self.buffer.clear()
+        if self.pieces and self.error is None:
+            self._queue(b"".join(self.pieces))
+            self.pieces.clear()
         self._stop_senders()
         if self.error is not None or not self.etags:
             logger.warning("staged upload %s failed (%s); storing normally", self.key, self.error)

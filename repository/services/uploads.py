@@ -60,6 +60,12 @@ def check_upload(upload: Any) -> CheckedUpload:
 
 def store_checked(upload: CheckedUpload) -> None:
     """Store and verify the bytes; done before any row is written."""
+    if getattr(upload.file, "partial", False) and not getattr(upload.file, "staged_key", None):
+        raise api_error(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The document store failed while the upload arrived; nothing was saved, try again.",
+            "storage_unavailable",
+        )
     try:
         store_blob(upload.file, sha256=upload.sha256, size=upload.size)
     except StorageUnavailable as error:

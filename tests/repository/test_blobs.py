@@ -10,7 +10,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from repository.blobs import BlobIntegrityError, blob_key, blob_storage
-from tests.helpers import streamed, upload
+from repository.extraction.filetypes import DOCX
+from tests.helpers import streamed, upload, zip_bytes
 
 
 def test_identical_bytes_are_stored_once(alice: APIClient) -> None:
@@ -79,3 +80,51 @@ def test_refused_large_upload_leaves_nothing_in_the_store(alice: APIClient, sett
     assert response.status_code == 415
     assert list(blob_storage().iter_blobs("staging/")) == []  # type: ignore[attr-defined]
     assert not blob_storage().exists(blob_key(hashlib.sha256(program).hexdigest()))
+
+
+@pytest.mark.production_only
+def test_large_office_file_is_recognised_from_head_and_tail(alice: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
+    """A staged upload keeps only its head and tail on disk: enough to tell a .docx."""
+    settings.KONTOR_STAGED_UPLOAD_BYTES = 8 * 1024 * 1024
+    content = zip_bytes(
+        {
+            "[Content_Types].xml": b"<Types/>",
+            "word/document.xml": b"<w:document/>",
+            "word/media/scan.bin": os.urandom(12 * 1024 * 1024),  # random: stays 12 MiB
+        }
+    )
+    response = upload(alice, content, "report.docx")
+    assert response.status_code == 201, response.content
+    version = response.json()["current_version"]
+    assert version["mime_type"] == DOCX
+    assert version["sha256"] == hashlib.sha256(content).hexdigest()
+
+
+@pytest.mark.production_only
+def test_store_failing_during_a_large_upload_answers_503_and_keeps_nothing(
+    alice: APIClient, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A fake, because the store cannot be made to fail halfway through one request here:
+    the parts are refused after the upload began. Nothing is half-stored."""
+    settings.KONTOR_STAGED_UPLOAD_BYTES = 8 * 1024 * 1024
+    storage = blob_storage()
+    original = storage.begin_staged  # type: ignore[attr-defined]
+
+    def failing() -> object:
+        staged = original()
+
+        def refuse(**kwargs: object) -> None:
+            raise ConnectionError("store went away")
+
+        staged.client = type("Refusing", (), {"upload_part": staticmethod(refuse)})()
+        staged.client.abort_multipart_upload = storage.client.abort_multipart_upload  # type: ignore[attr-defined]
+        return staged
+
+    monkeypatch.setattr(storage, "begin_staged", failing)
+    content = os.urandom(20 * 1024 * 1024)
+    response = upload(alice, content, "scan.bin")
+    assert response.status_code == 503, response.content
+    assert response.json()["code"] == "storage_unavailable"
+    assert alice.get("/api/v1/documents/").json()["count"] == 0
+    assert not storage.exists(blob_key(hashlib.sha256(content).hexdigest()))
+    assert list(storage.iter_blobs("staging/")) == []  # type: ignore[attr-defined]
