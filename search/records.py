@@ -46,10 +46,17 @@ class IndexRecord:
     @property
     def fingerprint(self) -> int:
         """A signed 64-bit digest of the content, to find stale index entries."""
-        # The same JSON as `asdict(self)` gives (every field is flat), without its deep copies.
+        # JSON for the small fields only: escaping a long text into JSON costs far more
+        # than hashing its bytes. The JSON never holds a raw NUL byte (json.dumps escapes
+        # control characters), so the separator keeps the two parts apart.
         values = {item.name: getattr(self, item.name) for item in fields(self)}
-        content = json.dumps(values, default=str, sort_keys=True).encode()
-        return int.from_bytes(hashlib.blake2b(content, digest_size=8).digest(), "big", signed=True)
+        del values["text"]
+        digest = hashlib.blake2b(digest_size=8)
+        digest.update(json.dumps(values, default=str, sort_keys=True).encode())
+        digest.update(b"\x00")
+        # surrogatepass: any str encodes, and distinct strings give distinct bytes.
+        digest.update(self.text.encode("utf-8", "surrogatepass"))
+        return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def tombstone(document_id: int) -> IndexRecord:

@@ -63,7 +63,12 @@ def extract_text(path: str, mime_type: str, limits: ExtractionLimits | None = No
 
 def _clean(text: str) -> str:
     without_nul = text.replace("\x00", "")
-    return without_nul.encode("utf-8", "replace").decode("utf-8")
+    try:
+        # Only lone surrogates fail a strict encode; checking costs half the round trip.
+        without_nul.encode("utf-8")
+    except UnicodeEncodeError:
+        return without_nul.encode("utf-8", "replace").decode("utf-8")
+    return without_nul
 
 
 def supported_types() -> frozenset[str]:

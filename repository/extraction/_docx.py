@@ -11,7 +11,7 @@ from ._errors import ExtractionError
 from ._limits import ExtractionLimits
 from ._opc import relationships_of
 from ._text import TextBudget, TextLimitReached, TextSection, join_sections
-from ._xml import local_name, parse_stream
+from ._xml import NameMemo, local_name, parse_stream
 from ._zipguard import GuardedArchive, open_archive
 
 LABEL = ".docx"
@@ -51,6 +51,7 @@ class _WordText:
 
     def __init__(self, section: TextSection) -> None:
         self._section = section
+        self._keys = NameMemo(_key)
         self._open: list[str] = []  # keys of the open elements
         self._paragraphs: list[list[str]] = []  # text pieces of open (possibly nested) paragraphs
         self._containers: list[list[str]] = []  # open table rows (cell texts) and cells (lines)
@@ -60,9 +61,10 @@ class _WordText:
         self.footer_ids: list[str] = []
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        key = _key(tag)
-        parent = self._open[-1] if self._open else ""
-        self._open.append(key)
+        key = self._keys[tag]
+        open_keys = self._open
+        parent = open_keys[-1] if open_keys else ""
+        open_keys.append(key)
         if key in _SKIPPED:
             self._skip_depth += 1
         if self._skip_depth:

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from ._errors import ExtractionError
 from ._limits import ExtractionLimits
 from ._text import TextBudget, TextLimitReached, TextSection, join_sections
-from ._xml import local_name, parse_stream
+from ._xml import NameMemo, local_name, parse_stream
 from ._zipguard import open_archive
 
 _PREFIXES = {
@@ -45,13 +45,14 @@ class _OdfText:
                  footer: TextSection | None = None) -> None:  # fmt: skip
         self._sections = {"body": body, "header": header, "footer": footer}
         self._region = "body"
+        self._keys = NameMemo(_key)
         self._open: list[str] = []
         self._paragraphs: list[list[str]] = []
         self._containers: list[list[str]] = []  # open table rows (cell texts) and cells (lines)
         self._skip_depth = 0
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        key = _key(tag)
+        key = self._keys[tag]
         self._open.append(key)
         if key in _SKIPPED:
             self._skip_depth += 1

@@ -360,6 +360,65 @@ def test_docx_billion_laughs_is_refused_quickly(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 1
 
 
+def test_docx_with_internal_entity_or_unbound_prefix_is_refused(tmp_path: Path) -> None:
+    """An internal DTD subset is refused like an external one; broken XML names its place."""
+    body = word_body(
+        "<w:p><w:r><w:t>&greeting;</w:t></w:r></w:p>",
+        prolog='<!DOCTYPE x [<!ENTITY greeting "hello">]>',
+    )
+    path = write_zip(tmp_path / "internal.docx", docx_members(body))
+    with pytest.raises(ExtractionError, match=r"^XML with a DTD/entities is not accepted \("):
+        extract_text(str(path), types.DOCX)
+    path = write_zip(tmp_path / "prefix.docx", docx_members(word_body("<x:p/>")))
+    with pytest.raises(
+        ExtractionError,
+        match=r"^not a valid \.docx: malformed XML in word/document\.xml: unbound prefix: "
+        r"line 1, column \d+$",
+    ):
+        extract_text(str(path), types.DOCX)
+
+
+def test_xml_target_gets_elementtree_names_and_whole_text_in_any_chunking() -> None:
+    """Tags and attributes arrive as '{namespace}local', text with references resolved,
+    however the bytes are split into chunks."""
+    from repository.extraction._xml import parse_stream
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.events: list[tuple[str, ...]] = []
+            self.text: list[str] = []
+
+        def start(self, tag: str, attrib: dict[str, str]) -> None:
+            self.events.append(("start", tag, *sorted(attrib.items())[0]))
+
+        def end(self, tag: str) -> None:
+            self.events.append(("end", tag, "".join(self.text)))
+            self.text.clear()
+
+        def data(self, data: str) -> None:
+            self.text.append(data)
+
+        def close(self) -> None:
+            self.events.append(("close",))
+
+    xml = (
+        b'<r xmlns="urn:a" xmlns:b="urn:b" b:k="v"><b:c plain="1">'
+        b"x&amp;y&#1103;<![CDATA[<z>]]><!-- note -->w</b:c></r>"
+    )
+    expected = [
+        ("start", "{urn:a}r", "{urn:b}k", "v"),
+        ("start", "{urn:b}c", "plain", "1"),
+        ("end", "{urn:b}c", "x&yя<z>w"),
+        ("end", "{urn:a}r", ""),
+        ("close",),
+    ]
+    for size in (1, 7, len(xml)):
+        recorder = Recorder()
+        chunks = [xml[index : index + size] for index in range(0, len(xml), size)]
+        parse_stream(chunks, recorder, part="p.xml", label=".docx")
+        assert recorder.events == expected
+
+
 def test_docx_zip_bomb_of_one_gibibyte_is_refused_quickly(tmp_path: Path) -> None:
     """A 1 GiB member of zeros (~1 MB compressed) is refused from its declared size in < 2 s."""
     path = docx_bomb(tmp_path / "bomb.docx", mebibytes=1024)
