@@ -98,6 +98,11 @@ def _language_detectors() -> Any:
     return factory
 
 
+def warm_up() -> None:
+    """Load the language profiles now (a worker does it before forking its pool)."""
+    _language_detectors()
+
+
 def detect_language(text: str) -> str:
     """One of LANGUAGES or "other". Cyrillic script and stopword counts answer at once (they
     cost microseconds, langdetect milliseconds); langdetect decides the unclear rest."""
