@@ -88,10 +88,6 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Parameters travel beside the statement instead of quoted into it: a version's
-        # extracted text (up to megabytes) is neither escaped here nor parsed by the server.
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
