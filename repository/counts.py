@@ -21,16 +21,36 @@ $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION repository_document_count_changes() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        -- the counters are locked in folder order, so opposite moves cannot deadlock
+        PERFORM 1 FROM repository_foldercount
+        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, count(*) AS n FROM new_rows
+              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d)
+        ORDER BY folder_id FOR UPDATE;
         UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
         FROM (SELECT folder_id, count(*) AS n FROM new_rows
               WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d
         WHERE c.folder_id = d.folder_id;
     ELSIF TG_OP = 'DELETE' THEN
-        UPDATE repository_foldercount AS c SET live_documents = c.live_documents - d.n
-        FROM (SELECT folder_id, count(*) AS n FROM old_rows
+        -- the counters are locked in folder order, so opposite moves cannot deadlock
+        PERFORM 1 FROM repository_foldercount
+        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, -count(*) AS n FROM old_rows
+              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d)
+        ORDER BY folder_id FOR UPDATE;
+        UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
+        FROM (SELECT folder_id, -count(*) AS n FROM old_rows
               WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d
         WHERE c.folder_id = d.folder_id;
     ELSE
+        -- the counters are locked in folder order, so opposite moves cannot deadlock
+        PERFORM 1 FROM repository_foldercount
+        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, sum(n) AS n FROM (
+                  SELECT folder_id, -1 AS n FROM old_rows
+                  WHERE NOT is_deleted AND folder_id IS NOT NULL
+                  UNION ALL
+                  SELECT folder_id, 1 AS n FROM new_rows
+                  WHERE NOT is_deleted AND folder_id IS NOT NULL
+              ) AS moves GROUP BY folder_id HAVING sum(n) <> 0) AS d)
+        ORDER BY folder_id FOR UPDATE;
         UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
         FROM (SELECT folder_id, sum(n) AS n FROM (
                   SELECT folder_id, -1 AS n FROM old_rows
@@ -38,7 +58,7 @@ BEGIN
                   UNION ALL
                   SELECT folder_id, 1 AS n FROM new_rows
                   WHERE NOT is_deleted AND folder_id IS NOT NULL
-              ) AS changes GROUP BY folder_id HAVING sum(n) <> 0) AS d
+              ) AS moves GROUP BY folder_id HAVING sum(n) <> 0) AS d
         WHERE c.folder_id = d.folder_id;
     END IF;
     RETURN NULL;
