@@ -39,19 +39,8 @@ EVENT_FILTERS = [
     OpenApiParameter("before", str, description="ISO 8601 date or date-time (exclusive)"),
     OpenApiParameter("ip", str),
 ]
-CSV_COLUMNS = [
-    "seq",
-    "at",
-    "actor",
-    "ip",
-    "user_agent",
-    "action",
-    "object_type",
-    "object_id",
-    "details",
-    "hash",
-    "prev_hash",
-]
+# The export's columns are the API's event fields, in the same order.
+CSV_COLUMNS = list(AuditEventSerializer.Meta.fields)
 
 
 def _moment(params: Any, name: str) -> datetime | None:
