@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
+from config.triggers import Triggers
+
 POSTGRESQL = """
 CREATE SEQUENCE IF NOT EXISTS permissions_acl_token;
 CREATE OR REPLACE FUNCTION permissions_acl_changed() RETURNS trigger AS $$
@@ -41,55 +43,43 @@ TABLES = (
 )
 
 
-def _postgresql_triggers() -> str:
-    statements = []
-    for table in TABLES:
-        name = f"{table}_acl_changed"
-        statements.append(
-            f"DROP TRIGGER IF EXISTS {name} ON {table};"
-            f" CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
-            " FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
-        )
-    return "\n".join(statements)
+def _postgresql_triggers() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table};"
+        f" CREATE TRIGGER {table}_acl_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+        f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
+        for table in TABLES
+    ]
 
 
-def _sqlite_triggers() -> list[str]:
-    statements = []
-    for table in TABLES:
-        for event in ("INSERT", "UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER IF NOT EXISTS {table}_acl_changed_{event.lower()}"  # noqa: S608 (constant names)
-                f" AFTER {event} ON {table} BEGIN"
-                " INSERT OR REPLACE INTO permissions_aclgeneration (id, token)"
-                " VALUES (1, random()); END"
-            )
-    statements.append(
-        "INSERT OR IGNORE INTO permissions_aclgeneration (id, token) VALUES (1, random())"
+def _sqlite_trigger(table: str, event: str) -> str:
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_acl_changed_{event.lower()}"  # noqa: S608 (constant names)
+        f" AFTER {event} ON {table} BEGIN"
+        " INSERT OR REPLACE INTO permissions_aclgeneration (id, token)"
+        " VALUES (1, random()); END"
     )
-    return statements
 
 
-def install(db: Any) -> None:
-    """Create (or replace) the token triggers; idempotent."""
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            cursor.execute(POSTGRESQL + _postgresql_triggers())
-        else:
-            for statement in _sqlite_triggers():
-                cursor.execute(statement)
-
-
-def uninstall(db: Any) -> None:
-    with db.cursor() as cursor:
-        for table in TABLES:
-            if db.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}")
-            else:
-                for event in ("insert", "update", "delete"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event}")
-        if db.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS permissions_acl_changed()")
-            cursor.execute("DROP SEQUENCE IF EXISTS permissions_acl_token")
+EVENTS = ("INSERT", "UPDATE", "DELETE")
+TRIGGERS = Triggers(
+    installed_by=("permissions", "0005_identity_generation"),
+    postgresql=(POSTGRESQL, *_postgresql_triggers()),
+    postgresql_drop=(
+        *(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in TABLES),
+        "DROP FUNCTION IF EXISTS permissions_acl_changed()",
+        "DROP SEQUENCE IF EXISTS permissions_acl_token",
+    ),
+    sqlite=(
+        *(_sqlite_trigger(table, event) for table in TABLES for event in EVENTS),
+        "INSERT OR IGNORE INTO permissions_aclgeneration (id, token) VALUES (1, random())",
+    ),
+    sqlite_drop=tuple(
+        f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
+        for table in TABLES
+        for event in EVENTS
+    ),
+)
 
 
 def current_token() -> int | None:

@@ -29,20 +29,20 @@ class IdIn(Expression):
     def set_source_expressions(self, exprs: Sequence[Any]) -> None:
         (self.column,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any) -> Any:
+    def _membership(self, compiler: Any, template: str, separator: str) -> Any:
         column, params = compiler.compile(self.column)
         if not self.ids:
             return "1 = 0", []
-        values = ", ".join(map(str, self.ids))
-        return f"({column} IS NOT NULL AND {column} IN ({values}))", list(params)
+        values = separator.join(map(str, self.ids))
+        test = template.format(column=column, values=values)
+        return f"({column} IS NOT NULL AND {test})", list(params)
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return self._membership(compiler, "{column} IN ({values})", ", ")
 
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
         """One array constant: PostgreSQL parses and plans it far faster than a long IN list."""
-        column, params = compiler.compile(self.column)
-        if not self.ids:
-            return "1 = 0", []
-        values = ",".join(map(str, self.ids))
-        return f"({column} IS NOT NULL AND {column} = ANY('{{{values}}}'::bigint[]))", list(params)
+        return self._membership(compiler, "{column} = ANY('{{{values}}}'::bigint[])", ",")
 
 
 def id_in(field: str, ids: list[int] | QuerySet[Any]) -> Q:

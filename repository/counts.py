@@ -4,10 +4,13 @@
 or deletes documents keeps them right: the services, bulk inserts, raw SQL and migrations
 alike. PostgreSQL uses statement-level triggers over transition tables (a bulk insert adds up
 its folders once); SQLite uses row triggers. `install()` is idempotent; on SQLite it runs after
-every migration too, because SQLite drops a table's triggers when a migration rebuilds it.
+every migration too, because SQLite drops a table's triggers when a migration rebuilds it
+(`config.triggers`).
 """
 
 from typing import Any
+
+from config.triggers import Triggers
 
 POSTGRESQL = """
 CREATE OR REPLACE FUNCTION repository_folder_count_rows() RETURNS trigger AS $$
@@ -92,7 +95,7 @@ DROP FUNCTION IF EXISTS repository_folder_count_rows();
 DROP FUNCTION IF EXISTS repository_document_count_changes();
 """
 
-SQLITE = [
+SQLITE = (
     """CREATE TRIGGER IF NOT EXISTS repository_folder_count_rows
     AFTER INSERT ON repository_folder
     BEGIN
@@ -122,17 +125,23 @@ SQLITE = [
         UPDATE repository_foldercount SET live_documents = live_documents - 1
         WHERE folder_id = OLD.folder_id;
     END""",
-]
+)
 
-SQLITE_DROP = [
-    f"DROP TRIGGER IF EXISTS repository_{name}"
-    for name in (
-        "folder_count_rows",
-        "document_count_insert",
-        "document_count_update",
-        "document_count_delete",
-    )
-]
+TRIGGERS = Triggers(
+    installed_by=("repository", "0003_folder_counts"),
+    postgresql=(POSTGRESQL,),
+    postgresql_drop=(POSTGRESQL_DROP,),
+    sqlite=SQLITE,
+    sqlite_drop=tuple(
+        f"DROP TRIGGER IF EXISTS repository_{name}"
+        for name in (
+            "folder_count_rows",
+            "document_count_insert",
+            "document_count_update",
+            "document_count_delete",
+        )
+    ),
+)
 
 REBUILD = [
     "DELETE FROM repository_foldercount",
@@ -141,25 +150,6 @@ REBUILD = [
                   WHERE d.folder_id = f.id AND d.is_deleted = %s)
     FROM repository_folder AS f""",
 ]
-
-
-def install(connection: Any) -> None:
-    """Create (or replace) the counting triggers on this connection's database."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL)
-        else:
-            for statement in SQLITE:
-                cursor.execute(statement)
-
-
-def uninstall(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_DROP)
-        else:
-            for statement in SQLITE_DROP:
-                cursor.execute(statement)
 
 
 def rebuild(connection: Any) -> None:

@@ -6,11 +6,11 @@ from permissions import generation
 
 
 def install_triggers(apps, schema_editor):
-    generation.install(schema_editor.connection)
+    generation.TRIGGERS.install(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    generation.uninstall(schema_editor.connection)
+    generation.TRIGGERS.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

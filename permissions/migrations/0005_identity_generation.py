@@ -6,7 +6,7 @@ from permissions import generation
 
 
 def install_triggers(apps, schema_editor):
-    generation.install(schema_editor.connection)
+    generation.TRIGGERS.install(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

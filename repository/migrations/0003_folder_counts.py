@@ -7,12 +7,12 @@ from repository import counts
 
 
 def install_triggers(apps, schema_editor):
-    counts.install(schema_editor.connection)
+    counts.TRIGGERS.install(schema_editor.connection)
     counts.rebuild(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
-    counts.uninstall(schema_editor.connection)
+    counts.TRIGGERS.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Q
@@ -109,3 +110,12 @@ def test_list_count_through_the_api_matches_what_the_pages_hold(
     assert in_private["count"] == 1 and in_private["results"][0]["id"] == hidden[0]
     assert alice.get("/api/v1/documents/").json()["count"] == 10
     assert client_for("admin").get("/api/v1/documents/").json()["count"] == 11
+
+
+@pytest.mark.embedded_only
+def test_sqlite_gets_its_triggers_back_after_a_migration(db: None) -> None:
+    """A migration that rebuilds a SQLite table drops its triggers; post_migrate restores them."""
+    counts.TRIGGERS.uninstall(connection)
+    assert counts.installed(connection) == set()
+    counts.TRIGGERS.reinstall_after_migrate(sender=None, using=connection.alias)
+    assert len(counts.installed(connection)) == 4
