@@ -8,7 +8,7 @@ from repository.models import Document
 from repository.serializers import VersionSerializer
 
 # The columns of a search hit's summary, read in one query beside the ACL check (no model
-# instances, no version text); `SearchDocumentSerializer` turns such a row into the summary.
+# instances, no version text); `summaries_of_rows` turns such rows into summaries.
 SUMMARY_COLUMNS = (
     "id",
     "title",
@@ -53,12 +53,12 @@ def _output_zone() -> tzinfo | None:
     return _DATETIME.default_timezone()
 
 
-class SearchDocumentSerializer(serializers.ModelSerializer[Any]):  # a Document or a row
-    """The document summary of a search hit.
+class SearchDocumentSerializer(serializers.ModelSerializer[Any]):
+    """The document summary of a search hit (the schema, and the reference output).
 
-    Serializes a `Document`, or, on the search path, a row of `SUMMARY_COLUMNS` plus `tags`
-    (a list of names) into the same output without DRF's per-field machinery: for a page of
-    hits that machinery cost more than the engine query. A test holds the two outputs equal.
+    The search path builds the same output from plain rows with `summaries_of_rows`, without
+    DRF's per-field machinery: for a page of hits that machinery cost more than the engine
+    query. A test holds the two outputs equal.
     """
 
     document_type: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
@@ -84,11 +84,6 @@ class SearchDocumentSerializer(serializers.ModelSerializer[Any]):  # a Document 
             "current_version",
         ]
         read_only_fields = fields
-
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        if isinstance(instance, Document):
-            return dict(super().to_representation(instance))
-        return summary_of_row(instance, _output_zone())
 
 
 def summary_of_row(row: dict[str, Any], zone: tzinfo | None = None) -> dict[str, Any]:
