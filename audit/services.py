@@ -64,6 +64,16 @@ def _lock_chain() -> None:
     # SQLite: transactions begin IMMEDIATE (settings), so writers are already serialised.
 
 
+def _chain_head() -> tuple[int, str] | None:
+    """(seq, hash) of the newest event: one indexed row, read on every append (every search
+    appends), so without building an ORM query each time."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 def record(
     context: RequestContext,
     action: str,
@@ -82,9 +92,9 @@ def record(
     clean_details = json.loads(encoded)
     with transaction.atomic():
         _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        seq = (last["seq"] + 1) if last else 1
-        prev_hash = last["hash"] if last else GENESIS_HASH
+        last = _chain_head()
+        seq = (last[0] + 1) if last else 1
+        prev_hash = last[1] if last else GENESIS_HASH
         fields: dict[str, Any] = {
             "seq": seq,
             "at": timezone.now(),

@@ -6,6 +6,7 @@ class PermissionsConfig(AppConfig):
     name = "permissions"
 
     def ready(self) -> None:
-        from permissions.generation import TRIGGERS
+        from permissions.generation import TOKEN_TRIGGERS, TRIGGERS
 
-        post_migrate.connect(TRIGGERS.reinstall_after_migrate, sender=self, weak=False)
+        for triggers in (TRIGGERS, TOKEN_TRIGGERS):
+            post_migrate.connect(triggers.reinstall_after_migrate, sender=self, weak=False)

@@ -1,6 +1,6 @@
 """The ACL generation token, and a cache of grants and principals keyed by it.
 
-Triggers on the entries, the ACLs, the folder closure, users, groups and roles give
+Triggers on the entries, the ACLs, the folder closure, users, groups, roles and API tokens give
 `AclGeneration` a new token in the same transaction as every write to them: a sequence value
 on PostgreSQL, a random 64-bit number on SQLite, so a rolled-back transaction's token never
 comes back. A reader reads the token first, then looks up (token, key); a miss computes the
@@ -43,12 +43,12 @@ TABLES = (
 )
 
 
-def _postgresql_triggers() -> list[str]:
+def _postgresql_triggers(tables: tuple[str, ...]) -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table};"
         f" CREATE TRIGGER {table}_acl_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
         f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
-        for table in TABLES
+        for table in tables
     ]
 
 
@@ -64,7 +64,7 @@ def _sqlite_trigger(table: str, event: str) -> str:
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 TRIGGERS = Triggers(
     installed_by=("permissions", "0005_identity_generation"),
-    postgresql=(POSTGRESQL, *_postgresql_triggers()),
+    postgresql=(POSTGRESQL, *_postgresql_triggers(TABLES)),
     postgresql_drop=(
         *(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in TABLES),
         "DROP FUNCTION IF EXISTS permissions_acl_changed()",
@@ -77,6 +77,24 @@ TRIGGERS = Triggers(
     sqlite_drop=tuple(
         f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
         for table in TABLES
+        for event in EVENTS
+    ),
+)
+
+
+# API tokens (`permissions.authentication` caches who a token stands for): a later migration,
+# which runs after the token table exists.
+TOKEN_TABLES = ("authtoken_token",)
+TOKEN_TRIGGERS = Triggers(
+    installed_by=("permissions", "0006_token_generation"),
+    postgresql=(POSTGRESQL, *_postgresql_triggers(TOKEN_TABLES)),
+    postgresql_drop=tuple(
+        f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in TOKEN_TABLES
+    ),
+    sqlite=tuple(_sqlite_trigger(table, event) for table in TOKEN_TABLES for event in EVENTS),
+    sqlite_drop=tuple(
+        f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
+        for table in TOKEN_TABLES
         for event in EVENTS
     ),
 )
