@@ -62,42 +62,41 @@ def _sqlite_trigger(table: str, event: str) -> str:
 
 
 EVENTS = ("INSERT", "UPDATE", "DELETE")
-TRIGGERS = Triggers(
-    installed_by=("permissions", "0005_identity_generation"),
-    postgresql=(POSTGRESQL, *_postgresql_triggers(TABLES)),
-    postgresql_drop=(
-        *(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in TABLES),
-        "DROP FUNCTION IF EXISTS permissions_acl_changed()",
-        "DROP SEQUENCE IF EXISTS permissions_acl_token",
-    ),
-    sqlite=(
-        *(_sqlite_trigger(table, event) for table in TABLES for event in EVENTS),
-        "INSERT OR IGNORE INTO permissions_aclgeneration (id, token) VALUES (1, random())",
-    ),
-    sqlite_drop=tuple(
-        f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
-        for table in TABLES
-        for event in EVENTS
-    ),
-)
 
 
-# API tokens (`permissions.authentication` caches who a token stands for): a later migration,
-# which runs after the token table exists.
-TOKEN_TABLES = ("authtoken_token",)
-TOKEN_TRIGGERS = Triggers(
-    installed_by=("permissions", "0006_token_generation"),
-    postgresql=(POSTGRESQL, *_postgresql_triggers(TOKEN_TABLES)),
-    postgresql_drop=tuple(
-        f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in TOKEN_TABLES
-    ),
-    sqlite=tuple(_sqlite_trigger(table, event) for table in TOKEN_TABLES for event in EVENTS),
-    sqlite_drop=tuple(
-        f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
-        for table in TOKEN_TABLES
-        for event in EVENTS
-    ),
-)
+def _renewing(tables: tuple[str, ...], installed_by: str, *, owner: bool) -> Triggers:
+    """Triggers renewing the token on writes to `tables`; the `owner` set also creates (and
+    drops) the token's row, sequence and function, which every set uses."""
+    return Triggers(
+        installed_by=("permissions", installed_by),
+        postgresql=(POSTGRESQL, *_postgresql_triggers(tables)),
+        postgresql_drop=(
+            *(f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table}" for table in tables),
+            *(
+                (
+                    "DROP FUNCTION IF EXISTS permissions_acl_changed()",
+                    "DROP SEQUENCE IF EXISTS permissions_acl_token",
+                )
+                if owner
+                else ()
+            ),
+        ),
+        sqlite=(
+            *(_sqlite_trigger(table, event) for table in tables for event in EVENTS),
+            "INSERT OR IGNORE INTO permissions_aclgeneration (id, token) VALUES (1, random())",
+        ),
+        sqlite_drop=tuple(
+            f"DROP TRIGGER IF EXISTS {table}_acl_changed_{event.lower()}"
+            for table in tables
+            for event in EVENTS
+        ),
+    )
+
+
+TRIGGERS = _renewing(TABLES, "0005_identity_generation", owner=True)
+# API tokens (`permissions.authentication` caches who a token stands for): installed by a later
+# migration, which runs after the token table exists.
+TOKEN_TRIGGERS = _renewing(("authtoken_token",), "0006_token_generation", owner=False)
 
 
 def current_token() -> int | None:
