@@ -49,6 +49,8 @@ class CompiledRows:
             else ""
         )
         self.params = tuple(params)
+        # Converters are stateless methods of the backend's operations; each call passes the
+        # calling thread's own connection.
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         self.converters = [
             (position, functions, expression)

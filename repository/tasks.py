@@ -70,9 +70,9 @@ def read_text(path: str, mime_type: str) -> dict[str, str]:
 def inline_text(path: str, mime_type: str, size: int) -> dict[str, str] | None:
     """Text of a small office file, read during the upload; None leaves it to the worker.
 
-    Small text, HTML and zip-based office files (bounded by the zip guards) are read at once,
-    which spares the background job a second fetch of the bytes. PDFs and larger files go to
-    the worker, whose time limit stops a file that is slow rather than big.
+    Small text, HTML, RTF, .xls and zip-based office files (bounded by the extractors' guards)
+    are read at once, which spares the background job a second fetch of the bytes. PDFs and
+    larger files go to the worker, whose time limit stops a file that is slow rather than big.
     """
     if size > settings.KONTOR_INLINE_TEXT_BYTES or mime_type not in INLINE_TYPES:
         return None

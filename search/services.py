@@ -116,6 +116,7 @@ def _visible_rows(user: Any, document_ids: list[int]) -> dict[int, dict[str, Any
         return {}
     for row in rows.values():
         row["tags"] = []
+    # This query does not depend on the ACL; the generation cache merely keeps it compiled.
     tag_names = generation.cached(
         ("tag-names",),
         lambda: CompiledRows(

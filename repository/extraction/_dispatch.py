@@ -12,7 +12,9 @@ from ._limits import ExtractionLimits
 from ._odf import extract_odf
 from ._pdf import extract_pdf
 from ._plain import extract_plain
-from ._sheets import extract_xlsx
+from ._rtf import extract_rtf
+from ._sheets import extract_xls, extract_xlsx
+from ._slides import extract_pptx
 
 Extractor = Callable[[BinaryIO, ExtractionLimits], str]
 
@@ -29,10 +31,16 @@ _EXTRACTORS: dict[str, tuple[str, Extractor]] = {
     filetypes.DOCM: (".docx", extract_docx),  # macros are never run, only text is read
     filetypes.XLSX: (".xlsx", extract_xlsx),
     filetypes.XLSM: (".xlsx", extract_xlsx),
+    "application/vnd.ms-excel": (".xls", extract_xls),
+    filetypes.PPTX: (".pptx", extract_pptx),
+    filetypes.PPTM: (".pptx", extract_pptx),  # macros are never run, only text is read
+    "application/rtf": (".rtf", extract_rtf),
     filetypes.ODT: (".odt", partial(extract_odf, label=".odt")),
     filetypes.ODS: (".ods", partial(extract_odf, label=".ods")),
     filetypes.ODP: (".odp", partial(extract_odf, label=".odp")),
 }
+# MIME types compare case-insensitively; several above are registered as "macroEnabled".
+_EXTRACTORS_BY_LOWERCASE_TYPE = {key.lower(): entry for key, entry in _EXTRACTORS.items()}
 
 
 def extract_text(path: str, mime_type: str, limits: ExtractionLimits | None = None) -> str:
@@ -46,9 +54,9 @@ def extract_text(path: str, mime_type: str, limits: ExtractionLimits | None = No
     """
     limits = limits or ExtractionLimits()
     normalised = mime_type.split(";", 1)[0].strip().lower()
-    if normalised not in _EXTRACTORS:
+    if normalised not in _EXTRACTORS_BY_LOWERCASE_TYPE:
         raise ExtractionError(f"no text extractor for {mime_type.strip()}")
-    label, extractor = _EXTRACTORS[normalised]
+    label, extractor = _EXTRACTORS_BY_LOWERCASE_TYPE[normalised]
     with open(path, "rb") as file:
         try:
             text = extractor(file, limits)

@@ -4,10 +4,18 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ._errors import ExtractionError
 from ._xml import local_name, parse_stream
 from ._zipguard import GuardedArchive
 
 _EXTERNAL = "External"
+# Namespaces of relationship ids in attributes (r:id), transitional and ISO "strict".
+RELATIONSHIP_NAMESPACES = frozenset(
+    {
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,27 @@ def relationships_of(archive: GuardedArchive, part: str, *, label: str) -> list[
             Relationship(id=attrib.get("Id", ""), type=attrib.get("Type", ""), member=member)
         )
     return relationships
+
+
+def main_part(archive: GuardedArchive, *, fallback: str, label: str, what: str) -> str:
+    """The package's main part (its officeDocument relationship), else the usual name;
+    `what` names the part in the error when there is neither."""
+    for relationship in relationships_of(archive, "", label=label):
+        if relationship.type.endswith("/officeDocument") and relationship.member is not None:
+            return relationship.member
+    found = archive.find(fallback)
+    if found is None:
+        raise ExtractionError(f"not a valid {label}: no {what} ({fallback})")
+    return found
+
+
+def relationship_ids(attrib: dict[str, str]) -> list[str]:
+    """Values of the r:id-like attributes of an element."""
+    return [
+        value
+        for name, value in attrib.items()
+        if local_name(name)[1] == "id" and local_name(name)[0] in RELATIONSHIP_NAMESPACES
+    ]
 
 
 def _resolve(folder: str, target: str) -> str:

@@ -1,13 +1,24 @@
-"""Excel .xlsx: cell values sheet by sheet, through openpyxl's read-only mode.
+"""Excel: cell values sheet by sheet, one tab-joined line per row.
 
-openpyxl may parse with lxml, so the archive is fully verified first: every member
-inflated on the byte budget and every XML part checked for a DTD.
+.xlsx goes through openpyxl's read-only mode. openpyxl may parse with lxml, so the
+archive is fully verified first: every member inflated on the byte budget and every
+XML part checked for a DTD.
+
+Legacy .xls (BIFF in an OLE2 compound file) goes through xlrd, which reads no XML and
+runs no macros. xlrd holds the workbook stream and one whole sheet in memory, so the
+file size is capped, sheets are loaded one at a time and none is loaded once the
+budget is spent.
 """
 
+import contextlib
+import mmap
+import os
+from collections.abc import Iterator
 from datetime import date, datetime, time
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import openpyxl
+import xlrd
 
 from ._errors import ExtractionError
 from ._limits import ExtractionLimits
@@ -15,6 +26,7 @@ from ._text import TextBudget, TextLimitReached, TextSection, join_sections
 from ._zipguard import open_archive
 
 LABEL = ".xlsx"
+XLS_LABEL = ".xls"
 # openpyxl pads every row to its last used column, so a sheet with one cell in
 # column XFD on each of a million rows costs 16 billion padding slots while holding
 # no text. Past this many slots we stop reading and keep what we have.
@@ -60,4 +72,85 @@ def extract_xlsx(file: BinaryIO, limits: ExtractionLimits) -> str:
         raise ExtractionError(f"not a valid {LABEL}: {error}") from error
     finally:
         workbook.close()
+    return join_sections(sections, limits.max_text_chars)
+
+
+class _DiscardedLog:
+    """xlrd writes its warnings to a log file (stdout unless told otherwise); nobody reads them."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+@contextlib.contextmanager
+def _contents(file: BinaryIO) -> Iterator[bytes | mmap.mmap]:
+    """The file's bytes for xlrd: mapped rather than read when it is a real file."""
+    try:
+        descriptor = file.fileno()
+    except OSError:  # an in-memory file
+        yield file.read()
+        return
+    with mmap.mmap(descriptor, 0, access=mmap.ACCESS_READ) as mapped:
+        yield mapped
+
+
+def _xls_cell_text(cell_type: int, value: object, datemode: int) -> str:
+    if cell_type == xlrd.XL_CELL_DATE:
+        # A serial number no calendar has stays a number.
+        with contextlib.suppress(xlrd.xldate.XLDateError, ValueError, OverflowError):
+            value = xlrd.xldate.xldate_as_datetime(value, datemode)
+    elif cell_type == xlrd.XL_CELL_BOOLEAN:
+        value = bool(value)
+    elif cell_type == xlrd.XL_CELL_ERROR:
+        value = xlrd.error_text_from_code.get(value, "")
+    return _cell_text(value)
+
+
+def _xls_sheets(book: Any, budget: TextBudget) -> list[TextSection]:
+    sections: list[TextSection] = []
+    slots = 0
+    try:
+        for index in range(book.nsheets):
+            section = TextSection(budget)
+            sections.append(section)
+            sheet = book.sheet_by_index(index)
+            section.add(str(sheet.name))
+            for row in range(sheet.nrows):
+                values = sheet.row_values(row)
+                slots += len(values)
+                if slots > _MAX_CELL_SLOTS:
+                    raise TextLimitReached
+                cells = zip(sheet.row_types(row), values, strict=True)
+                texts = (_xls_cell_text(kind, value, book.datemode) for kind, value in cells)
+                section.add("\t".join(text for text in texts if text))
+            book.unload_sheet(index)
+    except TextLimitReached:
+        pass
+    return sections
+
+
+def extract_xls(file: BinaryIO, limits: ExtractionLimits) -> str:
+    size = file.seek(0, os.SEEK_END)
+    if size > limits.max_xls_bytes:
+        raise ExtractionError(
+            f"{XLS_LABEL} file of {size} bytes is over the limit of {limits.max_xls_bytes}"
+        )
+    if size == 0:
+        raise ExtractionError(f"not a valid {XLS_LABEL}: the file is empty")
+    file.seek(0)
+    budget = TextBudget(limits.max_text_chars)
+    with _contents(file) as contents:
+        try:
+            # ragged_rows: without it every row is padded to the widest row of its sheet.
+            book = xlrd.open_workbook(
+                file_contents=contents, on_demand=True, ragged_rows=True, logfile=_DiscardedLog()
+            )
+        except Exception as error:  # xlrd raises XLRDError, CompDocError, struct.error...
+            raise ExtractionError(f"not a valid {XLS_LABEL}: {error}") from error
+        try:
+            sections = _xls_sheets(book, budget)
+        except Exception as error:
+            raise ExtractionError(f"not a valid {XLS_LABEL}: {error}") from error
+        finally:
+            book.release_resources()
     return join_sections(sections, limits.max_text_chars)
