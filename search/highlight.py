@@ -8,6 +8,9 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from html import escape
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from search.query import Leaf, Phrase, Prefix, Word, fuzziness
 
 MAX_FRAGMENTS = 3
@@ -33,49 +36,6 @@ def _word_pattern(word: str, stems: Callable[[str], Iterable[str]]) -> str:
         if len(stem) >= 3 and word.lower().startswith(stem[:3]):
             alternatives.add(re.escape(stem) + r"\w*")
     return r"\b(?:" + "|".join(sorted(alternatives)) + ")"
-
-
-def _levenshtein(pattern: str, text: str) -> int:
-    """Edit distance, bit-parallel (Myers 1999, Hyyrö's global form): one pass of integer
-    operations per character of `text` instead of a row of the dynamic-programming table."""
-    size = len(pattern)
-    if size == 0:
-        return len(text)
-    mask = (1 << size) - 1
-    last = 1 << (size - 1)
-    positions: dict[str, int] = {}
-    for index, char in enumerate(pattern):
-        positions[char] = positions.get(char, 0) | (1 << index)
-    plus, minus, score = mask, 0, size
-    for char in text:
-        equal = positions.get(char, 0)
-        vertical = equal | minus
-        horizontal = (((equal & plus) + plus) ^ plus) | equal
-        horizontal_plus = minus | (~(horizontal | plus) & mask)
-        horizontal_minus = plus & horizontal
-        if horizontal_plus & last:
-            score += 1
-        elif horizontal_minus & last:
-            score -= 1
-        horizontal_plus = ((horizontal_plus << 1) | 1) & mask
-        horizontal_minus = (horizontal_minus << 1) & mask
-        plus = horizontal_minus | (~(vertical | horizontal_plus) & mask)
-        minus = horizontal_plus & vertical
-    return score
-
-
-def _candidate_pattern(words: list[tuple[str, int]]) -> re.Pattern[str]:
-    """Lines (lower-case tokens, one a line) that can be within a word's distance: a length
-    differing by at most the distance, and at most that many characters not in the word (each
-    needs an insertion or a substitution)."""
-    alternatives = []
-    for word, distance in words:
-        own = "".join(sorted({re.escape(char) for char in word}))
-        shortest, longest = max(1, len(word) - distance), len(word) + distance
-        alternatives.append(
-            rf"(?=\w{{{shortest},{longest}}}$)(?:[{own}]*[^\W{own}]){{0,{distance}}}[{own}]*$"
-        )
-    return _compiled("^(?:" + "|".join(alternatives) + ")", re.MULTILINE)
 
 
 class Highlighter:
@@ -109,15 +69,9 @@ class Highlighter:
             if patterns
             else None
         )
-        # Fuzzy words: the near tokens met so far on the page, and the sieve for new ones.
+        # Fuzzy words: the near tokens met so far on the page.
         self._near_tokens: set[str] = set()
         self._near_compiled: tuple[int, re.Pattern[str]] | None = None
-        self._candidates = _candidate_pattern(self.fuzzy_words) if self.fuzzy_words else None
-        # Per fuzzy word, a table deleting its characters: what survives in a token are the
-        # characters an insertion or substitution must have made, a floor on the distance.
-        self._foreign = [
-            (word, distance, str.maketrans("", "", word)) for word, distance in self.fuzzy_words
-        ]
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return list(self._spans(text))
@@ -166,16 +120,17 @@ class Highlighter:
                     yield match.span()
             return
         # The distinct tokens are collected in C, and those not met before on the page are
-        # sifted by the regular expression engine (one line each) down to the few that can be
-        # near; a text with near tokens is then scanned once for exactly those, whole tokens as
-        # `_TOKEN` delimits them.
-        assert self._candidates is not None  # only called for fuzzy words
+        # measured against the fuzzy words in C too (rapidfuzz); a text with near tokens is
+        # then scanned once for exactly those, whole tokens as `_TOKEN` delimits them.
         tokens = set(_TOKEN.findall(lowered))
         unknown = tokens.difference(self._near)
         if unknown:
             self._near.update(dict.fromkeys(unknown, False))
-            for token in self._candidates.findall("\n".join(unknown)):
-                if self._distance_allows(token):
+            choices = list(unknown)
+            for word, distance in self.fuzzy_words:
+                for token, _distance, _index in process.extract_iter(
+                    word, choices, scorer=OSA.distance, score_cutoff=distance
+                ):
                     self._near[token] = True
                     self._near_tokens.add(token)
         if not tokens.isdisjoint(self._near_tokens):
@@ -200,15 +155,12 @@ class Highlighter:
         return near
 
     def _distance_allows(self, token: str) -> bool:
-        # Cheap floors on the distance first: the length difference, the token's characters
-        # missing from the word (each needs an insertion or a substitution) and the word's
-        # missing from the token (each needs a deletion or a substitution).
+        # Optimal string alignment: an adjacent transposition counts as one edit, as in the
+        # engines' fuzzy queries (tantivy's `transposition_cost_one`, Elasticsearch's
+        # `fuzzy_transpositions`).
         return any(
-            abs(len(word) - len(token)) <= distance
-            and len(token.translate(foreign)) <= distance
-            and len(word.translate(dict.fromkeys(map(ord, token)))) <= distance
-            and _levenshtein(word, token) <= distance
-            for word, distance, foreign in self._foreign
+            OSA.distance(word, token, score_cutoff=distance) <= distance
+            for word, distance in self.fuzzy_words
         )
 
     def fragments(self, text: str, limit: int, *, whole: bool = False) -> list[str]:

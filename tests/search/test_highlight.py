@@ -23,9 +23,12 @@ def _token(draw: st.DrawFn, words: list[str]) -> str:
     for _ in range(draw(st.integers(0, 3))):
         position = draw(st.integers(0, len(token)))
         letter = draw(st.sampled_from(LETTERS + "ſé"))
-        edit = draw(st.sampled_from(["insert", "delete", "replace"]))
+        edit = draw(st.sampled_from(["insert", "delete", "replace", "transpose"]))
         if edit == "insert" or not token:
             token.insert(position, letter)
+        elif edit == "transpose" and len(token) > 1:
+            at = min(position, len(token) - 2)
+            token[at], token[at + 1] = token[at + 1], token[at]
         elif edit == "delete":
             del token[min(position, len(token) - 1)]
         else:
@@ -49,20 +52,26 @@ def _texts(draw: st.DrawFn) -> tuple[list[str], list[str]]:
 
 
 def _distance(left: str, right: str) -> int:
-    """Plain Levenshtein distance, the textbook table."""
-    previous = list(range(len(right) + 1))
-    for row, left_char in enumerate(left, 1):
-        current = [row]
-        for column, right_char in enumerate(right, 1):
-            current.append(
-                min(
-                    previous[column] + 1,
-                    current[column - 1] + 1,
-                    previous[column - 1] + (left_char != right_char),
-                )
+    """Optimal string alignment distance (Levenshtein plus adjacent transpositions at cost
+    one, as the engines' fuzzy queries count), the textbook table."""
+    table = [[row + column if row * column == 0 else 0 for column in range(len(right) + 1)]
+             for row in range(len(left) + 1)]  # fmt: skip
+    for row in range(1, len(left) + 1):
+        for column in range(1, len(right) + 1):
+            cost = left[row - 1] != right[column - 1]
+            table[row][column] = min(
+                table[row - 1][column] + 1,
+                table[row][column - 1] + 1,
+                table[row - 1][column - 1] + cost,
             )
-        previous = current
-    return previous[-1]
+            if (
+                row > 1
+                and column > 1
+                and left[row - 1] == right[column - 2]
+                and left[row - 2] == right[column - 1]
+            ):
+                table[row][column] = min(table[row][column], table[row - 2][column - 2] + 1)
+    return table[-1][-1]
 
 
 def _expected(words: list[str], text: str) -> list[tuple[int, int]]:
@@ -85,6 +94,14 @@ def test_fuzzy_spans_are_the_tokens_within_distance(case: tuple[list[str], list[
     highlighter = Highlighter([Word(word) for word in words], fuzzy=True)
     for text in texts:
         assert list(highlighter._fuzzy_spans(text)) == _expected(words, text)
+
+
+def test_a_transposition_is_one_edit_as_in_the_engines() -> None:
+    """ "form" is one transposition from "from": the engines find it, so it is marked."""
+    highlighter = Highlighter([Word("from")], fuzzy=True)
+    assert highlighter.highlights(title="", text="a form to fill", meta="") == [
+        "a <mark>form</mark> to fill"
+    ]
 
 
 def test_fuzzy_highlights_mark_misspellings_and_escape_the_rest() -> None:
