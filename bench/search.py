@@ -2,8 +2,9 @@
 
 Generates N documents of multilingual text (Faker: en, ru, de, fr, es) straight into the
 database, rebuilds the index with `manage.py reindex` (the indexer's own code path), then
-times queries through the API (Django test client, token auth, audit included) beside the
-bare tantivy query for the same request and prints the ratio. The bare query does what the
+times queries through the API (its WSGI application as the server calls it, without the
+socket: token auth, ACL re-check, audit and all) beside the bare tantivy query for the same
+request and prints the ratio. The bare query does what the
 API answer holds, with the engine's own means: search with count, the facet aggregation, the
 page's stored documents, and highlights from tantivy's `SnippetGenerator` for title and text
 (Kontor highlights in Python instead, because tantivy's snippets miss stemmed, prefix and
@@ -17,6 +18,7 @@ Targets: reindex 100k within 5 minutes; API p95 <= 50 ms at 100k; API/bare ratio
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -182,7 +184,7 @@ def main() -> None:
     setup_django(data_dir)
     print(f"data dir: {data_dir}")
     from django.core.management import call_command
-    from django.test import Client
+    from django.test import RequestFactory
     from rest_framework.authtoken.models import Token
     from tantivy import SnippetGenerator
     from tqdm import tqdm
@@ -209,7 +211,9 @@ def main() -> None:
 
     user = User.objects.get(username="bench")
     token, _ = Token.objects.get_or_create(user=user)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    factory = RequestFactory(HTTP_AUTHORIZATION=f"Token {token.key}")
+    from config.wsgi import application  # the entry point the server calls
+
     backend = get_backend()
     searcher_of = backend.searcher  # type: ignore[attr-defined]
     rng = random.Random(args.seed + 2)
@@ -255,18 +259,35 @@ def main() -> None:
             for generator in generators:
                 generator.snippet_from_doc(document).to_html()
 
-    def api(params: dict[str, Any]) -> Any:
-        return client.get("/api/v1/search/", params)
+    def environ_for(params: dict[str, Any]) -> dict[str, Any]:
+        return dict(factory.get("/api/v1/search/", params).environ)
 
-    def hits(response: Any) -> int:
+    def api(environ: dict[str, Any]) -> tuple[str, bytes]:
+        """One request through the WSGI application as the server calls it, without the
+        socket (Django's test client would skip the server's per-request connection handling
+        and add test-only instrumentation)."""
+        status: list[str] = []
+
+        def start_response(code: str, headers: Any, *rest: Any) -> Any:
+            status.append(code)
+            return status.append  # the write() callable; Django never calls it
+
+        body = application(environ, start_response)
+        try:
+            return status[0], b"".join(body)
+        finally:
+            body.close()
+
+    def hits(answer: tuple[str, bytes]) -> int:
         """Read after the clock stops: parsing the answer is the client's work, not the API's."""
-        assert response.status_code == 200, response.content
-        return int(response.json()["count"])
+        status, content = answer
+        assert status.startswith("200"), content
+        return int(json.loads(content)["count"])
 
     engine_requests = [engine_request(params) for params in requests]
     settle()  # as the server's WSGI module does after loading
     for params, request in list(zip(requests, engine_requests, strict=True))[:20]:  # warm up
-        hits(api(params))
+        hits(api(environ_for(params)))
         bare(request)
     times: dict[str, list[float]] = {"api": [], "bare": [], "plain": []}
     counts: list[int] = []
@@ -274,19 +295,20 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     pairs = list(zip(requests, engine_requests, strict=True))
 
-    def run(side: str, params: dict[str, Any], request: Any) -> None:
+    def run(side: str, environ: dict[str, Any], request: Any) -> None:
         if side == "api":
-            answers.append(api(params))
+            answers.append(api(environ))
         else:
             bare(request, snippets=side == "bare")
 
     for number, (params, request) in enumerate(tqdm(pairs, unit="query", desc="timing")):
+        environ = environ_for(params)
         # Whichever side runs a query second finds the engine's caches warm from the first:
         # each side goes first for a third of the queries.
         order = list(times)[number % 3 :] + list(times)[: number % 3]
         for side in order:
             t = time.perf_counter()
-            run(side, params, request)
+            run(side, environ, request)
             times[side].append((time.perf_counter() - t) * 1000)
         counts.append(hits(answers.pop()))
     load_after = os.getloadavg()[0]
