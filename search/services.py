@@ -1,14 +1,15 @@
 """The search use case: parse, ask the engine (ACL-trimmed there), hydrate, audit."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from rest_framework import exceptions
 
 from audit.services import RequestContext, record
 from config.api import MAX_PAGE_SIZE, ServiceUnavailable
 from config.compiled import CompiledRows
-from permissions import generation
 from permissions.selectors import search_principals, visible_rows
 from repository.filters import parse_filters
 from repository.models import Document
@@ -103,6 +104,16 @@ def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
     )
 
 
+@lru_cache(maxsize=8)
+def _tag_names(alias: str) -> CompiledRows:
+    """Tag names by document, compiled once per database (nothing in it depends on data)."""
+    return CompiledRows(
+        Document.tags.through.objects.using(alias).values("document_id", "tag__name"),
+        key="document_id",
+        order_by=("tag__name",),
+    )
+
+
 def _visible_rows(user: Any, document_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Summary rows of the hits the caller may see, by id: two queries for a page.
 
@@ -116,15 +127,6 @@ def _visible_rows(user: Any, document_ids: list[int]) -> dict[int, dict[str, Any
         return {}
     for row in rows.values():
         row["tags"] = []
-    # This query does not depend on the ACL; the generation cache merely keeps it compiled.
-    tag_names = generation.cached(
-        ("tag-names",),
-        lambda: CompiledRows(
-            Document.tags.through.objects.values("document_id", "tag__name"),
-            key="document_id",
-            order_by=("tag__name",),
-        ),
-    )
-    for tagged in tag_names.rows(list(rows)):
+    for tagged in _tag_names(connection.alias).rows(list(rows)):
         rows[tagged["document_id"]]["tags"].append(tagged["tag__name"])
     return rows
