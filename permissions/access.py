@@ -105,35 +105,36 @@ def get_folder(user: Any, pk: Any, *, manage: bool = False, permission: str | No
             )
         raise exceptions.NotFound()
     needed = permission or (Permission.EDIT if manage else Permission.VIEW)
-    if needed != Permission.VIEW and not can_on_folder(user, needed, folder):
-        record_refusal(
-            user,
-            object_type="folder",
-            object_id=folder_id,
-            permission=needed,
-            reason="missing_permission",
-        )
-        raise exceptions.PermissionDenied(
-            f"You do not have the '{needed}' permission on this folder.",
-            code="permission_denied",
+    if needed != Permission.VIEW:
+        _require_on_folder(
+            user, folder, needed, f"You do not have the '{needed}' permission on this folder."
         )
     return folder
 
 
 def require_folder_edit(user: Any, folder: Any) -> None:
     """Filing a document into a folder needs `edit` on the folder, not only sight of it."""
-    if folder is None or can_on_folder(user, Permission.EDIT, folder):
+    if folder is not None:
+        _require_on_folder(
+            user,
+            folder,
+            Permission.EDIT,
+            f"You may not add documents to the folder '{folder.name}'.",
+        )
+
+
+def _require_on_folder(user: Any, folder: Any, permission: str, message: str) -> None:
+    """403 (the refusal recorded) unless `user` holds `permission` on the folder."""
+    if can_on_folder(user, permission, folder):
         return
     record_refusal(
         user,
         object_type="folder",
         object_id=folder.pk,
-        permission=Permission.EDIT,
+        permission=permission,
         reason="missing_permission",
     )
-    raise exceptions.PermissionDenied(
-        f"You may not add documents to the folder '{folder.name}'.", code="permission_denied"
-    )
+    raise exceptions.PermissionDenied(message, code="permission_denied")
 
 
 def require_admin(user: Any) -> None:

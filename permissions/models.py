@@ -144,7 +144,8 @@ class FolderAncestor(models.Model):
 
 
 class AclGeneration(models.Model):
-    """One row whose token changes, by database trigger, with every ACL or folder-tree write.
+    """One row whose token changes, by database trigger, with every write to what grants,
+    principals and API tokens depend on (`permissions.generation.TABLES`, `TOKEN_TRIGGERS`).
 
     The selectors cache what a set of principals is granted under the token they read first
     (`permissions.generation`); a new token, never reused, makes every cached answer stale.
