@@ -65,7 +65,9 @@ def extract_xlsx(file: BinaryIO, limits: ExtractionLimits) -> str:
                 slots += len(row)
                 if slots > _MAX_CELL_SLOTS:
                     raise TextLimitReached
-                section.add("\t".join(text for text in map(_cell_text, row) if text))
+                # Padding can be nearly all of a wide row; dropping it first is ~10x faster.
+                values = [value for value in row if value is not None]
+                section.add("\t".join(text for text in map(_cell_text, values) if text))
     except TextLimitReached:
         pass
     except Exception as error:
