@@ -19,7 +19,10 @@ class Triggers:
 
     def install(self, connection: Any) -> None:
         """Create (or replace) the triggers on this connection's database."""
-        _run(connection, self.postgresql if _is_postgresql(connection) else self.sqlite)
+        if _is_postgresql(connection):
+            _run(connection, self.postgresql)  # its statements replace what exists
+        else:
+            _run(connection, (*self.sqlite_drop, *self.sqlite))
 
     def uninstall(self, connection: Any) -> None:
         _run(connection, self.postgresql_drop if _is_postgresql(connection) else self.sqlite_drop)

@@ -43,19 +43,41 @@ TABLES = (
 )
 
 
+# Updates of these columns only: a login writes `last_login` and changes nothing cached, so it
+# must not empty every cache (nor, on PostgreSQL, wait for the token row's lock).
+UPDATED_COLUMNS = {
+    "auth_user": (
+        "password",
+        "is_superuser",
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "is_staff",
+        "is_active",
+    )
+}
+
+
+def _update(table: str) -> str:
+    columns = UPDATED_COLUMNS.get(table)
+    return f"UPDATE OF {', '.join(columns)}" if columns else "UPDATE"
+
+
 def _postgresql_triggers(tables: tuple[str, ...]) -> list[str]:
     return [
         f"DROP TRIGGER IF EXISTS {table}_acl_changed ON {table};"
-        f" CREATE TRIGGER {table}_acl_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
-        f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
+        f" CREATE TRIGGER {table}_acl_changed AFTER INSERT OR {_update(table)} OR DELETE"
+        f" OR TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION permissions_acl_changed();"
         for table in tables
     ]
 
 
 def _sqlite_trigger(table: str, event: str) -> str:
+    when = _update(table) if event == "UPDATE" else event
     return (
         f"CREATE TRIGGER IF NOT EXISTS {table}_acl_changed_{event.lower()}"  # noqa: S608 (constant names)
-        f" AFTER {event} ON {table} BEGIN"
+        f" AFTER {when} ON {table} BEGIN"
         " INSERT OR REPLACE INTO permissions_aclgeneration (id, token)"
         " VALUES (1, random()); END"
     )
@@ -114,7 +136,8 @@ _lock = Lock()
 
 
 def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-    """`compute()` once per (token, *key); never cached while the token is unknown."""
+    """`compute()` once per (token, *key); never cached while the token is unknown, nor when
+    the answer is None."""
     token = current_token()
     if token is None:
         return compute()
@@ -124,6 +147,8 @@ def cached(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
             _cache.move_to_end(full_key)
             return _cache[full_key]  # type: ignore[no-any-return]
     value = compute()
+    if value is None:
+        return value  # "nothing there" is not kept: unknown keys must not crowd out answers
     with _lock:
         _cache[full_key] = value
         while len(_cache) > CACHE_SIZE:

@@ -1,10 +1,41 @@
 """Who a user is, as principal strings, and whether they hold a role."""
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.contrib.auth.models import User
 
 from permissions import generation
 from permissions.codes import EVERYONE, group_principal, role_principal, user_principal
 from permissions.models import Role, RoleAssignment
+
+
+def principal_list(username: str, groups: Iterable[str], roles: Iterable[str]) -> list[str]:
+    """The principal strings of a user with these groups and roles."""
+    return [
+        user_principal(username),
+        *(group_principal(name) for name in groups),
+        *(role_principal(name) for name in roles),
+        EVERYONE,
+    ]
+
+
+def principals_of_many(users: list[Any]) -> dict[int, list[str]]:
+    """Principals of many users in two queries, bypassing the cache (for indexing, which
+    would otherwise fill the cache with one entry per member of a group)."""
+    groups: dict[int, list[str]] = {user.pk: [] for user in users}
+    roles: dict[int, list[str]] = {user.pk: [] for user in users}
+    through = User.groups.through.objects.filter(user_id__in=list(groups))
+    for user_id, name in through.values_list("user_id", "group__name"):
+        groups[user_id].append(name)
+    for user_id, role in RoleAssignment.objects.filter(user_id__in=list(roles)).values_list(
+        "user_id", "role"
+    ):
+        roles[user_id].append(role)
+    return {
+        user.pk: principal_list(user.get_username(), groups[user.pk], sorted(roles[user.pk]))
+        for user in users
+    }
 
 
 def _identity(user: Any) -> tuple[list[str], list[str]]:
@@ -13,13 +44,7 @@ def _identity(user: Any) -> tuple[list[str], list[str]]:
     def compute() -> tuple[list[str], list[str]]:
         roles = sorted(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
         groups = user.groups.values_list("name", flat=True)
-        principals = [
-            user_principal(user.get_username()),
-            *(group_principal(name) for name in groups),
-            *(role_principal(name) for name in roles),
-            EVERYONE,
-        ]
-        return roles, principals
+        return roles, principal_list(user.get_username(), groups, roles)
 
     cached = getattr(user, "_kontor_identity", None)  # one request, one answer
     if cached is None:

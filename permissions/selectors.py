@@ -37,7 +37,7 @@ from config.compiled import CompiledRows
 from permissions import generation
 from permissions.codes import EVERYONE, Permission, user_principal
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
-from permissions.principals import is_admin, principals_of
+from permissions.principals import is_admin, principals_of, principals_of_many
 from permissions.sql import id_in
 
 
@@ -552,8 +552,10 @@ def _members_who_may_view(member_ids: set[int] | None, ranks: dict[str, int]) ->
     if member_ids is not None:
         users = users.filter(pk__in=member_ids)
     allowed: set[str] = set()
-    for user in users.prefetch_related("groups"):
-        mine = [ranks[p] for p in principals_of(user) if p in ranks]
+    members = list(users)
+    principals = principals_of_many(members)
+    for user in members:
+        mine = [ranks[p] for p in principals[user.pk] if p in ranks]
         if mine and min(mine) % 2 == 1:
             allowed.add(user_principal(user.get_username()))
     return allowed

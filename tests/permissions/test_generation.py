@@ -56,3 +56,23 @@ def test_a_rolled_back_grant_is_not_served_from_the_cache(
         assert documents_for(bob).filter(pk=document).exists()  # cached under this token
         raise Undo
     assert not documents_for(bob).filter(pk=document).exists()
+
+
+def test_a_login_keeps_the_token_and_a_user_change_renews_it(users: dict[str, User]) -> None:
+    """A login writes `last_login` only: cached grants and tokens stay; other user columns
+    (principals, token users) renew the token."""
+
+    def log_in() -> None:
+        response = APIClient().post(
+            "/api/v1/auth/token/", {"username": "bob", "password": "bob-pass-1"}, format="json"
+        )
+        assert response.status_code == 200, response.content
+
+    log_in()  # the first login creates bob's API token: a new token row renews it
+    before = current_token()
+    log_in()
+    assert APIClient().login(username="bob", password="bob-pass-1")  # the web login
+    assert User.objects.get(pk=users["bob"].pk).last_login is not None
+    assert current_token() == before
+    User.objects.filter(pk=users["bob"].pk).update(email="robert@example.com")
+    assert current_token() != before
