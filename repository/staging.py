@@ -49,13 +49,14 @@ class StagedUpload:
         self.filled += len(data)
         if self.filled < PART_BYTES:
             return
-        # One join per part (no copy when the chunks fill it exactly); the rest starts the next.
+        # One join per part; the rest starts the next. When the chunks fill the part exactly
+        # (1 MiB chunks, 6 MiB parts) the slice is the joined bytes themselves: CPython returns
+        # the same object for a full slice of bytes, so no second copy is made.
         joined = b"".join(self.pieces)
         self.pieces.clear()
         offset = 0
         while len(joined) - offset >= PART_BYTES:
-            exact = offset == 0 and len(joined) == PART_BYTES
-            self._queue(joined if exact else joined[offset : offset + PART_BYTES])
+            self._queue(joined[offset : offset + PART_BYTES])
             offset += PART_BYTES
         rest = joined[offset:]
         self.filled = len(rest)
