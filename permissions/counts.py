@@ -20,13 +20,12 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from permissions.codes import Permission
-from permissions.principals import is_admin, principals_of
-from permissions.selectors import document_grants, extra_grant_filter
+from permissions.selectors import visibility
 from permissions.sql import id_in
 
 
 def _models() -> tuple[Any, Any]:
-    from repository.models import Document, FolderCount
+    from repository.models import Document, FolderCount  # repository imports permissions
 
     return Document, FolderCount
 
@@ -49,15 +48,16 @@ def count_documents_for(
     live = Document.objects.filter(is_deleted=False)
     if folder is not None:
         live = live.filter(folder_id=folder)
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    if is_admin(user):
+    seen = visibility(user, permission)
+    if seen.everything:
         loose = 0 if folder is not None else live.filter(folder__isnull=True).count()
         return _folder_total(None, folder) + loose
-    grants = document_grants(user, principals_of(user), permission)
+    grants, extra = seen.grants, seen.extra
+    if grants is None or extra is None:
+        return 0
     inherited = grants.inherited
     if inherited is None:
-        return int(live.filter(extra_grant_filter(user, permission) | grants.direct).count())
+        return int(live.filter(seen.condition()).count())
     total = _folder_total(grants.folder_ids, folder)
     if grants.excluded:
         not_inheriting = Q(pk__in=[])
@@ -68,6 +68,6 @@ def count_documents_for(
     # Two index-led counts rather than one OR: owner rights walk the owner index, the few
     # documents with entries of their own (or a grant source) are looked up by id.
     owned = live.filter(grants.owned).exclude(inherited).count()
-    granted = id_in("pk", grants.allowed) | extra_grant_filter(user, permission)
+    granted = id_in("pk", grants.allowed) | extra
     others = live.filter(granted).exclude(grants.owned).exclude(inherited).count()
     return total + owned + others

@@ -236,17 +236,45 @@ def _owner_filter(user: Any, target: str) -> Q:
     return Q(owner=user) & ~Q(pk__in=switched_off)
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """Which live documents one user holds one permission on: all (administrators), none
+    (anonymous), or those the grants and the extra grant sources name. `documents_for` turns
+    it into a query, `permissions.counts` into a total: one rule for both."""
+
+    everything: bool
+    grants: DocumentGrants | None = None
+    extra: Q | None = None
+
+    def condition(self) -> Q:
+        assert self.grants is not None and self.extra is not None
+        condition = self.extra
+        for part in self.grants.parts():
+            condition |= part
+        return condition
+
+
+def visibility(user: Any, permission: str = Permission.VIEW) -> Visibility:
+    if not _is_authenticated(user):
+        return Visibility(everything=False)
+    if is_admin(user):
+        return Visibility(everything=True)
+    return Visibility(
+        everything=False,
+        grants=document_grants(user, principals_of(user), permission),
+        extra=extra_grant_filter(user, permission),
+    )
+
+
 def documents_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
     """Live (not trashed) documents on which `user` holds `permission`."""
     documents = _document_model().objects.filter(is_deleted=False)
-    if not _is_authenticated(user):
-        return documents.none()
-    if is_admin(user):
+    seen = visibility(user, permission)
+    if seen.everything:
         return documents
-    condition = extra_grant_filter(user, permission)
-    for part in document_grants(user, principals_of(user), permission).parts():
-        condition |= part
-    return documents.filter(condition)
+    if seen.grants is None:
+        return documents.none()
+    return documents.filter(seen.condition())
 
 
 def visible_rows(
