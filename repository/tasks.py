@@ -18,16 +18,15 @@ from repository.blobs import blob_key, blob_storage
 from repository.extraction import (
     ExtractionError,
     ExtractionLimits,
+    can_extract,
     extract_text,
     filetypes,
-    supported_types,
 )
 from repository.models import TextStatus, Version
 from search import document_changed
 
 logger = logging.getLogger(__name__)
 
-INLINE_TYPES = supported_types() - {filetypes.PDF}
 # Inline reads run inside the upload request, where no worker time limit stops them: a
 # 256 KiB .xlsx inflating 100:1 cost ~10 s of CPU there. Archives that inflate past this
 # are read by the worker instead, with the normal limits.
@@ -85,7 +84,7 @@ def inline_text(path: str, mime_type: str, size: int) -> dict[str, str] | None:
     files and files these limits refuse go to the worker, whose time limit stops a file that
     is slow rather than big.
     """
-    if size > settings.KONTOR_INLINE_TEXT_BYTES or mime_type not in INLINE_TYPES:
+    if size > settings.KONTOR_INLINE_TEXT_BYTES or not _is_read_inline(mime_type):
         return None
     try:
         text = extract_text(path, mime_type, INLINE_LIMITS)
@@ -94,6 +93,11 @@ def inline_text(path: str, mime_type: str, size: int) -> dict[str, str] | None:
         # records the error if the file is really broken.
         return None
     return _done(text)
+
+
+def _is_read_inline(mime_type: str) -> bool:
+    # A PDF can be slow rather than big: only the worker's time limit stops it.
+    return can_extract(mime_type) and mime_type != filetypes.PDF
 
 
 def _done(text: str) -> dict[str, str]:
@@ -113,7 +117,7 @@ def extract_version_text(version_id: int) -> str:
     version = Version.objects.filter(pk=version_id).first()
     if version is None or version.text_status != TextStatus.PENDING:
         return "skipped"
-    if version.mime_type not in supported_types():
+    if not can_extract(version.mime_type):
         # Nothing to read: do not fetch the bytes (a 1 GB video would cross the network).
         error = ExtractionError(f"no text extractor for {version.mime_type}")
         return _finish(

@@ -5,7 +5,7 @@ refused by content, zip-based formats are checked for bombs before anything pars
 them, XML with a DTD is refused, and bad input surfaces only as ExtractionError.
 """
 
-from ._dispatch import extract_text, supported_types
+from ._dispatch import can_extract, extract_text
 from ._errors import ExtractionError, ForbiddenFileType
 from ._limits import ExtractionLimits
 from .filetypes import detect_type
@@ -14,7 +14,7 @@ __all__ = [
     "ExtractionError",
     "ExtractionLimits",
     "ForbiddenFileType",
+    "can_extract",
     "detect_type",
     "extract_text",
-    "supported_types",
 ]

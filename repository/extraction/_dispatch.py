@@ -18,29 +18,47 @@ from ._slides import extract_pptx
 
 Extractor = Callable[[BinaryIO, ExtractionLimits], str]
 
+
+def _normalised(mime_type: str) -> str:
+    """The bare type, lower-cased: MIME types compare case-insensitively, and several
+    registered ones are spelled "macroEnabled"."""
+    return mime_type.split(";", 1)[0].strip().lower()
+
+
+def _by_normalised_type(
+    extractors: dict[str, tuple[str, Extractor]],
+) -> dict[str, tuple[str, Extractor]]:
+    return {_normalised(mime_type): entry for mime_type, entry in extractors.items()}
+
+
 # MIME type -> (name of the format in error messages, extractor)
-_EXTRACTORS: dict[str, tuple[str, Extractor]] = {
-    filetypes.TEXT_PLAIN: ("text", extract_plain),
-    filetypes.TEXT_MARKDOWN: ("text", extract_plain),
-    filetypes.TEXT_CSV: ("text", extract_plain),
-    filetypes.TEXT_TSV: ("text", extract_plain),
-    filetypes.TEXT_HTML: ("HTML", extract_html),
-    "application/xhtml+xml": ("HTML", extract_html),
-    filetypes.PDF: (".pdf", extract_pdf),
-    filetypes.DOCX: (".docx", extract_docx),
-    filetypes.DOCM: (".docx", extract_docx),  # macros are never run, only text is read
-    filetypes.XLSX: (".xlsx", extract_xlsx),
-    filetypes.XLSM: (".xlsx", extract_xlsx),
-    "application/vnd.ms-excel": (".xls", extract_xls),
-    filetypes.PPTX: (".pptx", extract_pptx),
-    filetypes.PPTM: (".pptx", extract_pptx),  # macros are never run, only text is read
-    "application/rtf": (".rtf", extract_rtf),
-    filetypes.ODT: (".odt", partial(extract_odf, label=".odt")),
-    filetypes.ODS: (".ods", partial(extract_odf, label=".ods")),
-    filetypes.ODP: (".odp", partial(extract_odf, label=".odp")),
-}
-# MIME types compare case-insensitively; several above are registered as "macroEnabled".
-_EXTRACTORS_BY_LOWERCASE_TYPE = {key.lower(): entry for key, entry in _EXTRACTORS.items()}
+_EXTRACTORS = _by_normalised_type(
+    {
+        filetypes.TEXT_PLAIN: ("text", extract_plain),
+        filetypes.TEXT_MARKDOWN: ("text", extract_plain),
+        filetypes.TEXT_CSV: ("text", extract_plain),
+        filetypes.TEXT_TSV: ("text", extract_plain),
+        filetypes.TEXT_HTML: ("HTML", extract_html),
+        filetypes.XHTML: ("HTML", extract_html),
+        filetypes.PDF: (".pdf", extract_pdf),
+        filetypes.DOCX: (".docx", extract_docx),
+        filetypes.DOCM: (".docx", extract_docx),  # macros are never run, only text is read
+        filetypes.XLSX: (".xlsx", extract_xlsx),
+        filetypes.XLSM: (".xlsx", extract_xlsx),
+        filetypes.XLS: (".xls", extract_xls),
+        filetypes.PPTX: (".pptx", extract_pptx),
+        filetypes.PPTM: (".pptx", extract_pptx),  # macros are never run, only text is read
+        filetypes.RTF: (".rtf", extract_rtf),
+        filetypes.ODT: (".odt", partial(extract_odf, label=".odt")),
+        filetypes.ODS: (".ods", partial(extract_odf, label=".ods")),
+        filetypes.ODP: (".odp", partial(extract_odf, label=".odp")),
+    }
+)
+
+
+def can_extract(mime_type: str) -> bool:
+    """Whether extract_text has an extractor for `mime_type` (parameters and case ignored)."""
+    return _normalised(mime_type) in _EXTRACTORS
 
 
 def extract_text(path: str, mime_type: str, limits: ExtractionLimits | None = None) -> str:
@@ -53,10 +71,10 @@ def extract_text(path: str, mime_type: str, limits: ExtractionLimits | None = No
     NUL characters or lone surrogates (PostgreSQL text columns reject both).
     """
     limits = limits or ExtractionLimits()
-    normalised = mime_type.split(";", 1)[0].strip().lower()
-    if normalised not in _EXTRACTORS_BY_LOWERCASE_TYPE:
+    entry = _EXTRACTORS.get(_normalised(mime_type))
+    if entry is None:
         raise ExtractionError(f"no text extractor for {mime_type.strip()}")
-    label, extractor = _EXTRACTORS_BY_LOWERCASE_TYPE[normalised]
+    label, extractor = entry
     with open(path, "rb") as file:
         try:
             text = extractor(file, limits)
@@ -77,8 +95,3 @@ def _clean(text: str) -> str:
     except UnicodeEncodeError:
         return without_nul.encode("utf-8", "replace").decode("utf-8")
     return without_nul
-
-
-def supported_types() -> frozenset[str]:
-    """MIME types extract_text has an extractor for."""
-    return frozenset(_EXTRACTORS)

@@ -27,12 +27,14 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCM = "application/vnd.ms-word.document.macroEnabled.12"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
+XLS = "application/vnd.ms-excel"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 PPTM = "application/vnd.ms-powerpoint.presentation.macroEnabled.12"
 ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
 ODP = "application/vnd.oasis.opendocument.presentation"
 PDF = "application/pdf"
+RTF = "application/rtf"
 ZIP = "application/zip"
 OLE_STORAGE = "application/x-ole-storage"
 TEXT_PLAIN = "text/plain"
@@ -40,6 +42,7 @@ TEXT_MARKDOWN = "text/markdown"
 TEXT_CSV = "text/csv"
 TEXT_TSV = "text/tab-separated-values"
 TEXT_HTML = "text/html"
+XHTML = "application/xhtml+xml"
 XML = "application/xml"
 JSON = "application/json"
 SVG = "image/svg+xml"
@@ -65,7 +68,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b\x08", "application/gzip"),
     (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
     (b"Rar!\x1a\x07", "application/vnd.rar"),
-    (b"{\\rtf", "application/rtf"),
+    (b"{\\rtf", RTF),
     (b"%!PS", "application/postscript"),
     (b"OggS", "audio/ogg"),
     (b"fLaC", "audio/flac"),
@@ -74,8 +77,8 @@ _RIFF_FORMS = {b"WEBP": "image/webp", b"WAVE": "audio/wav", b"AVI ": "video/x-ms
 _OLE_BY_EXTENSION = {
     ".doc": "application/msword",
     ".dot": "application/msword",
-    ".xls": "application/vnd.ms-excel",
-    ".xlt": "application/vnd.ms-excel",
+    ".xls": XLS,
+    ".xlt": XLS,
     ".ppt": "application/vnd.ms-powerpoint",
     ".msg": "application/vnd.ms-outlook",
 }

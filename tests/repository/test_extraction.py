@@ -21,7 +21,7 @@ from odf.style import Footer, Header, MasterPage, PageLayout
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
 
-from repository.extraction import ExtractionError, ExtractionLimits, extract_text
+from repository.extraction import ExtractionError, ExtractionLimits, can_extract, extract_text
 from repository.extraction import filetypes as types
 
 MIB = 1024 * 1024
@@ -697,6 +697,15 @@ def test_unsupported_type_raises_extraction_error(tmp_path: Path) -> None:
     path = write(tmp_path / "a.png", b"\x89PNG\r\n\x1a\n")
     with pytest.raises(ExtractionError, match=r"^no text extractor for image/png$"):
         extract_text(path, "image/png")
+
+
+def test_can_extract_ignores_case_and_parameters_as_extract_text_does(tmp_path: Path) -> None:
+    """can_extract answers for exactly the spellings extract_text reads ("macroEnabled" or not)."""
+    for spelling in (types.XLSM, types.XLSM.lower(), types.DOCM.upper(), "Text/Plain; charset=x"):
+        assert can_extract(spelling), spelling
+    assert not can_extract("image/png")
+    path = str(build_xlsx(tmp_path / "a.xlsx"))
+    assert extract_text(path, types.XLSM.lower()) == extract_text(path, types.XLSM)
 
 
 # ---------------------------------------------------------------- any bytes, any type

@@ -88,3 +88,15 @@ def test_upload_of_an_inflating_file_answers_with_its_text_queued(
     body = alice.get(text_url).json()
     assert body["status"] == "done"
     assert f"Ledger line {_PARAGRAPH_COUNT - 1}" in body["text"]
+
+
+def test_the_inline_gate_reads_every_spelling_extraction_reads(
+    tmp_path: Path, settings: Any
+) -> None:
+    """A type in another case is read inline as extraction reads it; a PDF never is."""
+    settings.KONTOR_INLINE_TEXT_BYTES = 256 * 1024
+    path = tmp_path / "note.txt"
+    path.write_bytes(b"A plain bilby note.")
+    outcome = tasks.inline_text(str(path), "Text/Plain; charset=utf-8", 19)
+    assert outcome == {"text": "A plain bilby note.", "text_status": "done", "text_error": ""}
+    assert tasks.inline_text(str(path), filetypes.PDF, 19) is None
