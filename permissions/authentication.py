@@ -3,17 +3,17 @@
 DRF's `TokenAuthentication` reads the token and its user on every request. Token rows and users
 both renew the ACL generation token (`permissions.generation`), so the pair can be kept until
 the next write to either: a deleted token or a deactivated user is refused on the next request.
-Each request gets its own fresh model instances built from the kept column values.
+Each request gets its own fresh model instances built from the kept column values. A login only
+writes `last_login`, which renews nothing, so the kept `last_login` may be older.
 """
 
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 
 from permissions import generation
 
@@ -25,20 +25,26 @@ def _columns(instance: models.Model) -> Columns:
     return names, tuple(getattr(instance, name) for name in names)
 
 
-def _lookup(key: str) -> tuple[Columns, Columns] | None:
-    token = Token.objects.select_related("user").filter(key=key).first()
+def _lookup(model: Any, key: str) -> tuple[Columns, Columns] | None:
+    token = model.objects.select_related("user").filter(key=key).first()
     return None if token is None else (_columns(token), _columns(token.user))
+
+
+def _instance(model: Any, columns: Columns) -> Any:
+    names, values = columns
+    return model.from_db(router.db_for_read(model), list(names), list(values))
 
 
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        found = generation.cached(("api-token", key), lambda: _lookup(key))
-        if found is None:
+        model = self.get_model()
+        found = generation.cached(("api-token", key), lambda: _lookup(model, key))
+        if found is None:  # an unknown key is not cached (generation.cached keeps no None)
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        (token_names, token_values), (user_names, user_values) = found
-        user = User.from_db(router.db_for_read(User), list(user_names), list(user_values))
+        token_columns, user_columns = found
+        user = _instance(get_user_model(), user_columns)
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        token = Token.from_db(router.db_for_read(Token), list(token_names), list(token_values))
+        token = _instance(model, token_columns)
         token.user = user
         return user, token

@@ -6,6 +6,6 @@ class RepositoryConfig(AppConfig):
     name = "repository"
 
     def ready(self) -> None:
-        from repository.counts import TRIGGERS
+        from repository.counts import reinstall_after_migrate
 
-        post_migrate.connect(TRIGGERS.reinstall_after_migrate, sender=self, weak=False)
+        post_migrate.connect(reinstall_after_migrate, sender=self, weak=False)

@@ -170,3 +170,15 @@ def installed(connection: Any) -> set[str]:
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [pattern]
             )
         return {row[0] for row in cursor.fetchall()}
+
+
+def reinstall_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Put the triggers back after a migration (SQLite drops them when it rebuilds a table);
+    when some were missing, writes in between went uncounted, so every folder is recounted."""
+    from django.db import connections
+
+    connection = connections[using]
+    before = installed(connection)
+    TRIGGERS.reinstall_after_migrate(sender, using=using, **kwargs)
+    if installed(connection) - before:
+        rebuild(connection)

@@ -113,9 +113,15 @@ def test_list_count_through_the_api_matches_what_the_pages_hold(
 
 
 @pytest.mark.embedded_only
-def test_sqlite_gets_its_triggers_back_after_a_migration(db: None) -> None:
-    """A migration that rebuilds a SQLite table drops its triggers; post_migrate restores them."""
+def test_sqlite_gets_its_triggers_back_after_a_migration(alice: APIClient) -> None:
+    """A migration that rebuilds a SQLite table drops its triggers; post_migrate restores them
+    and recounts what was written without them."""
+    folder = make_folder(alice, "Counted")
     counts.TRIGGERS.uninstall(connection)
     assert counts.installed(connection) == set()
-    counts.TRIGGERS.reinstall_after_migrate(sender=None, using=connection.alias)
+    make_document(alice, "uncounted", folder)
+    assert _stored_counts()[folder] == 0
+    counts.reinstall_after_migrate(sender=None, using=connection.alias)
     assert len(counts.installed(connection)) == 4
+    assert _stored_counts() == _actual_counts()
+    assert _stored_counts()[folder] == 1
