@@ -97,7 +97,9 @@ class StagedUpload:
             self.pieces.clear()
         self._stop_senders()
         if self.error is not None or not self.etags:
-            logger.warning("staged upload %s failed (%s); storing normally", self.key, self.error)
+            logger.warning(
+                "staged upload %s failed (%s); the upload is refused", self.key, self.error
+            )
             self.abort()
             return None
         self.client.complete_multipart_upload(

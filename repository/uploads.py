@@ -24,10 +24,10 @@ class HashedUploadedFile(TemporaryUploadedFile):
     """
 
     sha256: str = ""
+    # Only the head and tail are on disk: the body is in the store under `staged_key`.
     staged_key: str | None = None
-    # Only the head and tail are on disk: the body is in the store under `staged_key`, or lost
-    # when staging failed (the upload is then refused with 503, nothing stored).
-    partial: bool = False
+    # The store failed while a staged upload arrived: the body is lost, the upload is refused.
+    staging_failed: bool = False
 
     def close(self) -> None:
         if self.staged_key:
@@ -85,9 +85,10 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         uploaded = super().file_complete(file_size)
         assert isinstance(uploaded, HashedUploadedFile)
         uploaded.sha256 = self.hasher.hexdigest()
-        uploaded.partial = self.staged is not None
-        uploaded.staged_key = self.staged.finish() if self.staged else None
-        self.staged = None
+        if self.staged is not None:
+            uploaded.staged_key = self.staged.finish()
+            uploaded.staging_failed = uploaded.staged_key is None
+            self.staged = None
         return uploaded
 
     def _write_tail(self, file_size: int) -> None:

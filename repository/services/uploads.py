@@ -9,6 +9,7 @@ from rest_framework import exceptions, status
 from config.api import PayloadTooLarge, api_error
 from repository.blobs import StorageUnavailable, store_blob
 from repository.extraction import ForbiddenFileType, detect_type
+from repository.uploads import HashedUploadedFile
 
 MAX_FILENAME = 255
 
@@ -36,36 +37,40 @@ def safe_filename(name: str) -> str:
 
 
 def check_upload(upload: Any) -> CheckedUpload:
-    """Reject empty, too large and forbidden files with a clear 4xx."""
+    """Reject empty, too large and forbidden files with a clear 4xx, a failed staging with 503.
+
+    Everything here runs before the duplicate lookup, text extraction and storing, so a
+    doomed upload costs none of them.
+    """
     if upload is None:
         raise exceptions.ValidationError({"file": ["A file is required."]}, code="required")
-    if upload.size == 0:
+    if not isinstance(upload, HashedUploadedFile):  # HashingUploadHandler made every upload
+        raise exceptions.ValidationError({"file": ["The upload was not received completely."]})
+    if upload.staging_failed:
+        raise api_error(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "The document store failed while the upload arrived; nothing was saved, try again.",
+            "storage_unavailable",
+        )
+    size = upload.size or 0
+    if size == 0:
         raise exceptions.ValidationError({"file": ["The file is empty."]}, code="empty")
-    if upload.size > settings.KONTOR_MAX_UPLOAD_BYTES:
+    if size > settings.KONTOR_MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(
-            f"The file is {upload.size} bytes; the limit is {settings.KONTOR_MAX_UPLOAD_BYTES}."
+            f"The file is {size} bytes; the limit is {settings.KONTOR_MAX_UPLOAD_BYTES}."
         )
     filename = safe_filename(upload.name or "")
-    sha256 = getattr(upload, "sha256", None)
-    if sha256 is None:
-        raise exceptions.ValidationError({"file": ["The upload was not received completely."]})
     try:
         mime_type = detect_type(upload.temporary_file_path(), filename)
     except ForbiddenFileType as error:
         raise api_error(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error), "forbidden_file_type"
         ) from error
-    return CheckedUpload(upload, filename, upload.size, sha256, mime_type)
+    return CheckedUpload(upload, filename, size, upload.sha256, mime_type)
 
 
 def store_checked(upload: CheckedUpload) -> None:
     """Store and verify the bytes; done before any row is written."""
-    if getattr(upload.file, "partial", False) and not getattr(upload.file, "staged_key", None):
-        raise api_error(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "The document store failed while the upload arrived; nothing was saved, try again.",
-            "storage_unavailable",
-        )
     try:
         store_blob(upload.file, sha256=upload.sha256, size=upload.size)
     except StorageUnavailable as error:

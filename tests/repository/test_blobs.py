@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from repository.blobs import BlobIntegrityError, blob_key, blob_storage
 from repository.extraction.filetypes import DOCX
+from repository.services import uploads as uploads_service
 from tests.helpers import streamed, upload, zip_bytes
 
 
@@ -105,7 +106,8 @@ def test_store_failing_during_a_large_upload_answers_503_and_keeps_nothing(
     alice: APIClient, settings, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """A fake, because the store cannot be made to fail halfway through one request here:
-    the parts are refused after the upload began. Nothing is half-stored."""
+    the parts are refused after the upload began. Nothing is half-stored, and the doomed
+    upload is refused before its type is even detected."""
     settings.KONTOR_STAGED_UPLOAD_BYTES = 8 * 1024 * 1024
     storage = blob_storage()
     original = storage.begin_staged  # type: ignore[attr-defined]
@@ -121,9 +123,12 @@ def test_store_failing_during_a_large_upload_answers_503_and_keeps_nothing(
         return staged
 
     monkeypatch.setattr(storage, "begin_staged", failing)
+    detected: list[str] = []
+    monkeypatch.setattr(uploads_service, "detect_type", lambda path, name: detected.append(name))
     content = os.urandom(20 * 1024 * 1024)
     response = upload(alice, content, "scan.bin")
     assert response.status_code == 503, response.content
+    assert detected == []
     assert response.json()["code"] == "storage_unavailable"
     assert alice.get("/api/v1/documents/").json()["count"] == 0
     assert not storage.exists(blob_key(hashlib.sha256(content).hexdigest()))
