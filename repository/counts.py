@@ -8,11 +8,37 @@ every migration too, because SQLite drops a table's triggers when a migration re
 (`config.triggers`).
 """
 
+# ruff: noqa: S608 (the trigger SQL is assembled from constants only)
 from typing import Any
 
 from config.triggers import Triggers
 
-POSTGRESQL = """
+_LIVE = "NOT is_deleted AND folder_id IS NOT NULL"
+# Per statement kind: the change of each folder's count, from the transition tables.
+_CHANGES = {
+    "INSERT": f"SELECT folder_id, count(*) AS n FROM new_rows WHERE {_LIVE} GROUP BY folder_id",
+    "DELETE": f"SELECT folder_id, -count(*) AS n FROM old_rows WHERE {_LIVE} GROUP BY folder_id",
+    "UPDATE": (
+        "SELECT folder_id, sum(n) AS n FROM ("
+        f" SELECT folder_id, -1 AS n FROM old_rows WHERE {_LIVE}"
+        f" UNION ALL SELECT folder_id, 1 AS n FROM new_rows WHERE {_LIVE}"
+        ") AS moves GROUP BY folder_id HAVING sum(n) <> 0"
+    ),
+}
+
+
+def _apply(changes: str) -> str:
+    """Lock the changed counters in folder order (so opposite moves cannot deadlock), then
+    add the changes."""
+    return f"""
+        PERFORM 1 FROM repository_foldercount
+        WHERE folder_id IN (SELECT folder_id FROM ({changes}) AS d)
+        ORDER BY folder_id FOR UPDATE;
+        UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
+        FROM ({changes}) AS d WHERE c.folder_id = d.folder_id;"""
+
+
+POSTGRESQL = f"""
 CREATE OR REPLACE FUNCTION repository_folder_count_rows() RETURNS trigger AS $$
 BEGIN
     INSERT INTO repository_foldercount (folder_id, live_documents)
@@ -23,46 +49,9 @@ $$ LANGUAGE plpgsql;
 
 CREATE OR REPLACE FUNCTION repository_document_count_changes() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        -- the counters are locked in folder order, so opposite moves cannot deadlock
-        PERFORM 1 FROM repository_foldercount
-        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, count(*) AS n FROM new_rows
-              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d)
-        ORDER BY folder_id FOR UPDATE;
-        UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
-        FROM (SELECT folder_id, count(*) AS n FROM new_rows
-              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d
-        WHERE c.folder_id = d.folder_id;
-    ELSIF TG_OP = 'DELETE' THEN
-        -- the counters are locked in folder order, so opposite moves cannot deadlock
-        PERFORM 1 FROM repository_foldercount
-        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, -count(*) AS n FROM old_rows
-              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d)
-        ORDER BY folder_id FOR UPDATE;
-        UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
-        FROM (SELECT folder_id, -count(*) AS n FROM old_rows
-              WHERE NOT is_deleted AND folder_id IS NOT NULL GROUP BY folder_id) AS d
-        WHERE c.folder_id = d.folder_id;
-    ELSE
-        -- the counters are locked in folder order, so opposite moves cannot deadlock
-        PERFORM 1 FROM repository_foldercount
-        WHERE folder_id IN (SELECT folder_id FROM (SELECT folder_id, sum(n) AS n FROM (
-                  SELECT folder_id, -1 AS n FROM old_rows
-                  WHERE NOT is_deleted AND folder_id IS NOT NULL
-                  UNION ALL
-                  SELECT folder_id, 1 AS n FROM new_rows
-                  WHERE NOT is_deleted AND folder_id IS NOT NULL
-              ) AS moves GROUP BY folder_id HAVING sum(n) <> 0) AS d)
-        ORDER BY folder_id FOR UPDATE;
-        UPDATE repository_foldercount AS c SET live_documents = c.live_documents + d.n
-        FROM (SELECT folder_id, sum(n) AS n FROM (
-                  SELECT folder_id, -1 AS n FROM old_rows
-                  WHERE NOT is_deleted AND folder_id IS NOT NULL
-                  UNION ALL
-                  SELECT folder_id, 1 AS n FROM new_rows
-                  WHERE NOT is_deleted AND folder_id IS NOT NULL
-              ) AS moves GROUP BY folder_id HAVING sum(n) <> 0) AS d
-        WHERE c.folder_id = d.folder_id;
+    IF TG_OP = 'INSERT' THEN{_apply(_CHANGES["INSERT"])}
+    ELSIF TG_OP = 'DELETE' THEN{_apply(_CHANGES["DELETE"])}
+    ELSE{_apply(_CHANGES["UPDATE"])}
     END IF;
     RETURN NULL;
 END;
