@@ -8,20 +8,20 @@ accept them), and reaches text python-docx skips (content controls, text boxes).
 from typing import BinaryIO
 
 from ._limits import ExtractionLimits
-from ._opc import main_part, relationship_ids, relationships_of
+from ._opc import MARKUP_COMPATIBILITY_NAMESPACE, main_part, relationship_ids, relationships_of
 from ._paragraphs import ParagraphText
 from ._text import TextBudget, TextLimitReached, TextSection, join_sections
-from ._xml import local_name, parse_stream
+from ._xml import parse_stream, prefixed_names
 from ._zipguard import GuardedArchive, open_archive
 
 LABEL = ".docx"
-_WORD_NAMESPACES = frozenset(
+_key = prefixed_names(
     {
-        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-        "http://purl.oclc.org/ooxml/wordprocessingml/main",  # ISO "strict" variant
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main": "w",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main": "w",  # ISO "strict" variant
+        MARKUP_COMPATIBILITY_NAMESPACE: "mc",
     }
 )
-_MARKUP_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # mc:Fallback repeats an mc:Choice (text boxes are stored twice: DrawingML and VML);
 # w:moveFrom is the old position of moved text, whose new position is also present.
 _SKIPPED = frozenset({"mc:Fallback", "w:moveFrom"})
@@ -29,15 +29,6 @@ _SKIPPED = frozenset({"mc:Fallback", "w:moveFrom"})
 _RUN_CHARACTERS = {"w:tab": "\t", "w:br": "\n", "w:cr": "\n", "w:noBreakHyphen": "-"}
 _MAIN_PART_FALLBACK = "word/document.xml"
 _NOTE_TYPES = ("/footnotes", "/endnotes", "/comments")
-
-
-def _key(tag: str) -> str:
-    namespace, name = local_name(tag)
-    if namespace in _WORD_NAMESPACES:
-        return f"w:{name}"
-    if namespace == _MARKUP_COMPATIBILITY:
-        return f"mc:{name}"
-    return ""
 
 
 class _WordText(ParagraphText):

@@ -8,17 +8,19 @@ from typing import BinaryIO
 
 from ._errors import ExtractionError
 from ._limits import ExtractionLimits
-from ._text import TextBudget, TextLimitReached, TextSection, join_sections
-from ._xml import NameMemo, local_name, parse_stream
+from ._text import TextBudget, TextLimitReached, TextSection, cell_line, join_sections, row_line
+from ._xml import NameMemo, parse_stream, prefixed_names
 from ._zipguard import open_archive
 
-_PREFIXES = {
-    "urn:oasis:names:tc:opendocument:xmlns:text:1.0": "text",
-    "urn:oasis:names:tc:opendocument:xmlns:table:1.0": "table",
-    "urn:oasis:names:tc:opendocument:xmlns:office:1.0": "office",
-    "urn:oasis:names:tc:opendocument:xmlns:style:1.0": "style",
-    "http://purl.org/dc/elements/1.1/": "dc",
-}
+_key = prefixed_names(
+    {
+        "urn:oasis:names:tc:opendocument:xmlns:text:1.0": "text",
+        "urn:oasis:names:tc:opendocument:xmlns:table:1.0": "table",
+        "urn:oasis:names:tc:opendocument:xmlns:office:1.0": "office",
+        "urn:oasis:names:tc:opendocument:xmlns:style:1.0": "style",
+        "http://purl.org/dc/elements/1.1/": "dc",
+    }
+)
 _TEXT_NAMESPACE = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _PARAGRAPHS = frozenset({"text:p", "text:h"})
 _CELLS = frozenset({"table:table-cell", "table:covered-table-cell"})
@@ -30,12 +32,6 @@ _HEADER_REGIONS = frozenset({"style:header", "style:header-left", "style:header-
 _FOOTER_REGIONS = frozenset({"style:footer", "style:footer-left", "style:footer-first"})
 # <text:s text:c="N"/> is N spaces; a hostile N must not become gigabytes of blanks.
 _MAX_SPACES = 100
-
-
-def _key(tag: str) -> str:
-    namespace, name = local_name(tag)
-    prefix = _PREFIXES.get(namespace)
-    return f"{prefix}:{name}" if prefix else ""
 
 
 class _OdfText:
@@ -83,9 +79,9 @@ class _OdfText:
         elif key in _PARAGRAPHS and self._paragraphs:
             self._emit("".join(self._paragraphs.pop()))
         elif key in _CELLS and self._containers:
-            self._emit(" ".join(line for line in self._containers.pop() if line.strip()))
+            self._emit(cell_line(self._containers.pop()))
         elif key == "table:table-row" and self._containers:
-            self._emit("\t".join(cell for cell in self._containers.pop() if cell.strip()))
+            self._emit(row_line(self._containers.pop()))
 
     def data(self, data: str) -> None:
         if self._paragraphs and not self._skip_depth:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ._errors import ExtractionError
-from ._xml import local_name, parse_stream
+from ._xml import local_name, parse_starts
 from ._zipguard import GuardedArchive
 
 _EXTERNAL = "External"
@@ -16,6 +16,8 @@ RELATIONSHIP_NAMESPACES = frozenset(
         "http://purl.oclc.org/ooxml/officeDocument/relationships",
     }
 )
+# Markup compatibility (mc:AlternateContent and its mc:Choice / mc:Fallback), in every part.
+MARKUP_COMPATIBILITY_NAMESPACE = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 @dataclass(frozen=True)
@@ -25,34 +27,21 @@ class Relationship:
     member: str | None  # the archive member it points to; None when absent or external
 
 
-class _RelationshipCollector:
-    def __init__(self) -> None:
-        self.found: list[dict[str, str]] = []
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if local_name(tag)[1] == "Relationship":
-            self.found.append(attrib)
-
-    def end(self, tag: str) -> None:
-        return None
-
-    def data(self, data: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
 def relationships_of(archive: GuardedArchive, part: str, *, label: str) -> list[Relationship]:
     """Relationships declared by `part` ("" for the package itself), targets resolved."""
     folder, filename = posixpath.split(part)
     rels_name = archive.find(posixpath.join(folder, "_rels", f"{filename}.rels"))
     if rels_name is None:
         return []
-    collector = _RelationshipCollector()
-    parse_stream(archive.iter_member(rels_name), collector, part=rels_name, label=label)
+    found: list[dict[str, str]] = []
+
+    def collect(tag: str, attrib: dict[str, str]) -> None:
+        if local_name(tag)[1] == "Relationship":
+            found.append(attrib)
+
+    parse_starts(archive.iter_member(rels_name), collect, part=rels_name, label=label)
     relationships = []
-    for attrib in collector.found:
+    for attrib in found:
         target = attrib.get("Target", "")
         member = None
         if attrib.get("TargetMode") != _EXTERNAL and target:

@@ -2,12 +2,12 @@
 
 WordprocessingML (`w:`) and DrawingML (`a:`, the text of slides) have the same shape: text in
 `t` elements inside paragraphs `p`, tables of rows `tr` of cells `tc`. A paragraph becomes a
-line, a cell the space-joined lines in it, a row its tab-joined cells.
+line, a cell and a row one line each (see `cell_line` and `row_line`).
 """
 
 from collections.abc import Callable
 
-from ._text import TextSection
+from ._text import TextSection, cell_line, row_line
 from ._xml import NameMemo
 
 
@@ -74,9 +74,9 @@ class ParagraphText:
         elif key == self._paragraph and self._paragraphs:
             self._emit("".join(self._paragraphs.pop()))
         elif key == self._table_parts[1] and self._containers:
-            self._emit(" ".join(line for line in self._containers.pop() if line.strip()))
+            self._emit(cell_line(self._containers.pop()))
         elif key == self._table_parts[0] and self._containers:
-            self._emit("\t".join(cell for cell in self._containers.pop() if cell.strip()))
+            self._emit(row_line(self._containers.pop()))
 
     def data(self, data: str) -> None:
         if self._text_depth and not self._skip_depth and self._paragraphs:

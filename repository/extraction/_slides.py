@@ -10,43 +10,34 @@ VBA project is a binary part that is not even read.
 from typing import BinaryIO
 
 from ._limits import ExtractionLimits
-from ._opc import Relationship, main_part, relationship_ids, relationships_of
+from ._opc import (
+    MARKUP_COMPATIBILITY_NAMESPACE,
+    Relationship,
+    main_part,
+    relationship_ids,
+    relationships_of,
+)
 from ._paragraphs import ParagraphText
 from ._text import TextBudget, TextLimitReached, TextSection, join_sections
-from ._xml import NameMemo, local_name, parse_stream
+from ._xml import NameMemo, parse_starts, parse_stream, prefixed_names
 from ._zipguard import GuardedArchive, open_archive
 
 LABEL = ".pptx"
-_PRESENTATION_NAMESPACES = frozenset(
+_key = prefixed_names(
     {
-        "http://schemas.openxmlformats.org/presentationml/2006/main",
-        "http://purl.oclc.org/ooxml/presentationml/main",  # ISO "strict" variant
+        "http://schemas.openxmlformats.org/presentationml/2006/main": "p",
+        "http://purl.oclc.org/ooxml/presentationml/main": "p",  # ISO "strict" variant
+        "http://schemas.openxmlformats.org/drawingml/2006/main": "a",
+        "http://purl.oclc.org/ooxml/drawingml/main": "a",
+        MARKUP_COMPATIBILITY_NAMESPACE: "mc",
     }
 )
-_DRAWING_NAMESPACES = frozenset(
-    {
-        "http://schemas.openxmlformats.org/drawingml/2006/main",
-        "http://purl.oclc.org/ooxml/drawingml/main",
-    }
-)
-_MARKUP_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # A field PowerPoint fills in itself (slide number, today's date) holds a stale copy
 # of its value, or a placeholder shown as "<#>": not text anyone wrote.
 _GENERATED_FIELD = "a:fld#generated"
 # mc:Fallback repeats an mc:Choice in an older form.
 _SKIPPED = frozenset({"mc:Fallback", _GENERATED_FIELD})
 _MAIN_PART_FALLBACK = "ppt/presentation.xml"
-
-
-def _key(tag: str) -> str:
-    namespace, name = local_name(tag)
-    if namespace in _DRAWING_NAMESPACES:
-        return f"a:{name}"
-    if namespace in _PRESENTATION_NAMESPACES:
-        return f"p:{name}"
-    if namespace == _MARKUP_COMPATIBILITY:
-        return f"mc:{name}"
-    return ""
 
 
 def _is_generated_field(attrib: dict[str, str]) -> bool:
@@ -70,7 +61,7 @@ class _SlideText(ParagraphText):
 
 
 class _SlideList:
-    """Parser target collecting the relationship ids of p:sldIdLst, in presentation order."""
+    """Start-tag reader collecting the relationship ids of p:sldIdLst, in presentation order."""
 
     def __init__(self) -> None:
         self._keys = NameMemo(_key)
@@ -81,19 +72,12 @@ class _SlideList:
             return
         self.ids.update(dict.fromkeys(relationship_ids(attrib)))
 
-    def end(self, tag: str) -> None:
-        return None
-
-    def data(self, data: str) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
 
 def _slide_parts(archive: GuardedArchive, presentation: str) -> list[str]:
     slide_list = _SlideList()
-    parse_stream(archive.iter_member(presentation), slide_list, part=presentation, label=LABEL)
+    parse_starts(
+        archive.iter_member(presentation), slide_list.start, part=presentation, label=LABEL
+    )
     slides_by_id = {
         rel.id: rel.member
         for rel in relationships_of(archive, presentation, label=LABEL)

@@ -42,6 +42,16 @@ class TextSection:
         self._budget.spend(len(line) + 1)
 
 
+def cell_line(lines: Iterable[str]) -> str:
+    """A table cell as one line: its non-blank lines joined with spaces."""
+    return " ".join(line for line in lines if line.strip())
+
+
+def row_line(cells: Iterable[str]) -> str:
+    """A table row as one line: its non-blank cells joined with tabs."""
+    return "\t".join(cell for cell in cells if cell.strip())
+
+
 def join_sections(sections: Iterable[TextSection], max_chars: int) -> str:
     lines = [line for section in sections for line in section.lines]
     return "\n".join(lines)[:max_chars]

@@ -12,7 +12,7 @@ the same ones defusedxml installs, and targets get the same calls as from
 ElementTree's XMLParser.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 from xml.parsers import expat
 
@@ -116,7 +116,22 @@ def parse_stream(chunks: Iterable[bytes], target: XmlTarget, *, part: str, label
 
     Exceptions raised by the target itself (such as TextLimitReached) pass through.
     """
-    parser = _new_parser(target.start, target.end, target.data)
+    _feed(_new_parser(target.start, target.end, target.data), chunks, part=part, label=label)
+    target.close()
+
+
+def parse_starts(
+    chunks: Iterable[bytes],
+    start: Callable[[str, dict[str, str]], object],
+    *,
+    part: str,
+    label: str,
+) -> None:
+    """parse_stream for a reader that needs only start tags and their attributes."""
+    _feed(_new_parser(start), chunks, part=part, label=label)
+
+
+def _feed(parser: expat.XMLParserType, chunks: Iterable[bytes], *, part: str, label: str) -> None:
     parse = parser.Parse
     try:
         for chunk in chunks:
@@ -126,7 +141,6 @@ def parse_stream(chunks: Iterable[bytes], target: XmlTarget, *, part: str, label
         raise ExtractionError(f"{UNSAFE_XML_MESSAGE} ({part})") from error
     except expat.ExpatError as error:
         raise _malformed(label, part, error) from error
-    target.close()
 
 
 class _RootReached(Exception):
@@ -180,3 +194,15 @@ def local_name(tag: str) -> tuple[str, str]:
         namespace, _, local = tag[1:].partition("}")
         return namespace, local
     return "", tag
+
+
+def prefixed_names(prefixes: Mapping[str, str]) -> Callable[[str], str]:
+    """A `key(tag)` naming '{namespace}local' as 'prefix:local' after `prefixes` (namespace ->
+    prefix); tags of other namespaces are named ""."""
+
+    def key(tag: str) -> str:
+        namespace, name = local_name(tag)
+        prefix = prefixes.get(namespace)
+        return f"{prefix}:{name}" if prefix else ""
+
+    return key
