@@ -13,7 +13,7 @@ budget is spent.
 import contextlib
 import mmap
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from typing import Any, BinaryIO
 
@@ -31,6 +31,7 @@ XLS_LABEL = ".xls"
 # column XFD on each of a million rows costs 16 billion padding slots while holding
 # no text. Past this many slots we stop reading and keep what we have.
 _MAX_CELL_SLOTS = 20_000_000
+_EMPTY_XLS_CELLS = frozenset({xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK})
 
 
 def _cell_text(value: object) -> str:
@@ -43,38 +44,52 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def extract_xlsx(file: BinaryIO, limits: ExtractionLimits) -> str:
-    archive = open_archive(file, limits, label=LABEL)
-    archive.verify_members(check_xml_prologs=True)
-    file.seek(0)
-    try:
-        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
-    except Exception as error:  # openpyxl raises KeyError, ValueError, TypeError... on bad input
-        raise ExtractionError(f"not a valid {LABEL}: {error}") from error
+# A sheet's title and its rows, each as (cell slots it took, padding included; cell texts).
+Sheet = tuple[str, Iterator[tuple[int, Iterable[str]]]]
+
+
+def _workbook_text(sheets: Iterable[Sheet], limits: ExtractionLimits) -> str:
+    """Each sheet's title, then one line per row: its non-empty cells joined with tabs."""
     budget = TextBudget(limits.max_text_chars)
     sections: list[TextSection] = []
     slots = 0
     try:
-        for sheet in workbook.worksheets:
+        for title, rows in sheets:
             section = TextSection(budget)
             sections.append(section)
-            section.add(str(sheet.title))
-            # Without this, rows are also padded to the <dimension> the file declares.
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
-                slots += len(row)
+            section.add(title)
+            for width, texts in rows:
+                slots += width
                 if slots > _MAX_CELL_SLOTS:
                     raise TextLimitReached
-                # Padding can be nearly all of a wide row; dropping it first is ~10x faster.
-                values = [value for value in row if value is not None]
-                section.add("\t".join(text for text in map(_cell_text, values) if text))
+                section.add("\t".join(text for text in texts if text))
     except TextLimitReached:
         pass
-    except Exception as error:
-        raise ExtractionError(f"not a valid {LABEL}: {error}") from error
+    return join_sections(sections, limits.max_text_chars)
+
+
+def extract_xlsx(file: BinaryIO, limits: ExtractionLimits) -> str:
+    archive = open_archive(file, limits, label=LABEL)
+    archive.verify_members(check_xml_prologs=True)
+    file.seek(0)
+    workbook = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
+    try:
+        return _workbook_text(_xlsx_sheets(workbook), limits)
     finally:
         workbook.close()
-    return join_sections(sections, limits.max_text_chars)
+
+
+def _xlsx_sheets(workbook: Any) -> Iterator[Sheet]:
+    for sheet in workbook.worksheets:
+        # Without this, rows are also padded to the <dimension> the file declares.
+        sheet.reset_dimensions()
+        yield str(sheet.title), _xlsx_rows(sheet)
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, Iterable[str]]]:
+    for row in sheet.iter_rows(values_only=True):
+        # Padding can be nearly all of a wide row; dropping it first is ~10x faster.
+        yield len(row), map(_cell_text, [value for value in row if value is not None])
 
 
 class _DiscardedLog:
@@ -108,27 +123,24 @@ def _xls_cell_text(cell_type: int, value: object, datemode: int) -> str:
     return _cell_text(value)
 
 
-def _xls_sheets(book: Any, budget: TextBudget) -> list[TextSection]:
-    sections: list[TextSection] = []
-    slots = 0
-    try:
-        for index in range(book.nsheets):
-            section = TextSection(budget)
-            sections.append(section)
-            sheet = book.sheet_by_index(index)
-            section.add(str(sheet.name))
-            for row in range(sheet.nrows):
-                values = sheet.row_values(row)
-                slots += len(values)
-                if slots > _MAX_CELL_SLOTS:
-                    raise TextLimitReached
-                cells = zip(sheet.row_types(row), values, strict=True)
-                texts = (_xls_cell_text(kind, value, book.datemode) for kind, value in cells)
-                section.add("\t".join(text for text in texts if text))
-            book.unload_sheet(index)
-    except TextLimitReached:
-        pass
-    return sections
+def _xls_sheets(book: Any) -> Iterator[Sheet]:
+    for index in range(book.nsheets):
+        sheet = book.sheet_by_index(index)
+        yield str(sheet.name), _xls_rows(sheet, book.datemode)
+        # Reached only once the sheet is read: one sheet in memory at a time.
+        book.unload_sheet(index)
+
+
+def _xls_rows(sheet: Any, datemode: int) -> Iterator[tuple[int, Iterable[str]]]:
+    for row in range(sheet.nrows):
+        values = sheet.row_values(row)
+        cells = zip(sheet.row_types(row), values, strict=True)
+        texts = (
+            _xls_cell_text(kind, value, datemode)
+            for kind, value in cells
+            if kind not in _EMPTY_XLS_CELLS
+        )
+        yield len(values), texts
 
 
 def extract_xls(file: BinaryIO, limits: ExtractionLimits) -> str:
@@ -140,19 +152,12 @@ def extract_xls(file: BinaryIO, limits: ExtractionLimits) -> str:
     if size == 0:
         raise ExtractionError(f"not a valid {XLS_LABEL}: the file is empty")
     file.seek(0)
-    budget = TextBudget(limits.max_text_chars)
     with _contents(file) as contents:
+        # ragged_rows: without it every row is padded to the widest row of its sheet.
+        book = xlrd.open_workbook(
+            file_contents=contents, on_demand=True, ragged_rows=True, logfile=_DiscardedLog()
+        )
         try:
-            # ragged_rows: without it every row is padded to the widest row of its sheet.
-            book = xlrd.open_workbook(
-                file_contents=contents, on_demand=True, ragged_rows=True, logfile=_DiscardedLog()
-            )
-        except Exception as error:  # xlrd raises XLRDError, CompDocError, struct.error...
-            raise ExtractionError(f"not a valid {XLS_LABEL}: {error}") from error
-        try:
-            sections = _xls_sheets(book, budget)
-        except Exception as error:
-            raise ExtractionError(f"not a valid {XLS_LABEL}: {error}") from error
+            return _workbook_text(_xls_sheets(book), limits)
         finally:
             book.release_resources()
-    return join_sections(sections, limits.max_text_chars)
