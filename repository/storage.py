@@ -23,6 +23,8 @@ from repository.staging import StagedUpload
 
 # Up to this size a blob is sent in one PUT from memory, verified by the store (Content-MD5).
 _SINGLE_PUT_BYTES = 8 * 1024 * 1024
+# Ranged reads of a staged upload come in pieces of this size (memory stays flat).
+_RANGE_CHUNK_BYTES = 1024 * 1024
 # Multipart parts of 16 MiB, 4 at a time, read from disk part by part.
 _TRANSFER = TransferConfig(
     multipart_threshold=64 * 1024 * 1024,
@@ -112,6 +114,18 @@ class S3BlobStorage(Storage):
 
     def begin_staged(self) -> StagedUpload:
         return StagedUpload(self.client, self.bucket)
+
+    def read_staged_range(self, staged_key: str, start: int, stop: int) -> Iterator[bytes]:
+        """Bytes `start` to `stop` (exclusive) of a staged upload, in chunks: one ranged GET."""
+        body = self.client.get_object(
+            Bucket=self.bucket, Key=staged_key, Range=f"bytes={start}-{stop - 1}"
+        )["Body"]
+        received = 0
+        for chunk in body.iter_chunks(_RANGE_CHUNK_BYTES):
+            received += len(chunk)
+            yield chunk
+        if received != stop - start:
+            raise OSError(f"{staged_key}: read {received} bytes of {start}-{stop}")
 
     def discard_staged(self, staged_key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=staged_key)

@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from config.api import PayloadTooLarge, api_error
 from repository.blobs import StorageUnavailable, store_blob
 from repository.extraction import ForbiddenFileType, detect_type
-from repository.uploads import HashedUploadedFile
+from repository.uploads import MAX_DIRECTORY_READ_BACK, HashedUploadedFile
 
 MAX_FILENAME = 255
 
@@ -60,6 +60,14 @@ def check_upload(upload: Any) -> CheckedUpload:
             f"The file is {size} bytes; the limit is {settings.KONTOR_MAX_UPLOAD_BYTES}."
         )
     filename = safe_filename(upload.name or "")
+    if upload.directory_too_large:
+        limit = MAX_DIRECTORY_READ_BACK // (1024 * 1024)
+        raise api_error(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"“{filename}” is a zip archive whose directory is too large to check (over "
+            f"{limit} MiB); such archives are not accepted",
+            "uninspectable_archive",
+        )
     try:
         mime_type = detect_type(upload.temporary_file_path(), filename)
     except ForbiddenFileType as error:
