@@ -23,13 +23,14 @@ from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
 
 from repository.extraction._zipguard import read_end_record
+from repository.extraction.filetypes import MAX_INSPECTED_DIRECTORY_BYTES
 
 logger = logging.getLogger(__name__)
 
 # The most of a zip's central directory read back from the store into the hole. Detection
 # reads at most 10,000 entries, some 2 MiB with usual names; an archive needing more is
 # refused rather than accepted unread.
-MAX_DIRECTORY_READ_BACK = 64 * 1024 * 1024
+MAX_DIRECTORY_READ_BACK = MAX_INSPECTED_DIRECTORY_BYTES  # detection checks no more
 # The heads extraction.filetypes takes for a zip; only those files have a directory read.
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 

@@ -6,7 +6,7 @@ them, XML with a DTD is refused, and bad input surfaces only as ExtractionError.
 """
 
 from ._dispatch import can_extract, extract_text
-from ._errors import ExtractionError, ForbiddenFileType
+from ._errors import ExtractionError, ForbiddenFileType, UninspectableArchive
 from ._limits import ExtractionLimits
 from .filetypes import detect_type
 
@@ -14,6 +14,7 @@ __all__ = [
     "ExtractionError",
     "ExtractionLimits",
     "ForbiddenFileType",
+    "UninspectableArchive",
     "can_extract",
     "detect_type",
     "extract_text",

@@ -16,3 +16,8 @@ class ForbiddenFileType(Exception):
     def __init__(self, message: str, *, kind: str) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class UninspectableArchive(ForbiddenFileType):
+    """A zip archive whose directory is too large to check for programs: refused as well, since
+    the check cannot vouch for it."""

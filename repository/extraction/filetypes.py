@@ -12,14 +12,14 @@ from typing import BinaryIO
 
 import puremagic
 
-from ._errors import ForbiddenFileType
+from ._errors import ForbiddenFileType, UninspectableArchive
 from ._executables import (
     EXECUTABLE_MIME_TYPES,
     FORBIDDEN_EXTENSIONS,
     archive_executable_kind,
     executable_kind,
 )
-from ._limits import ExtractionLimits
+from ._limits import MIB
 from ._plain import bom_encoding, decode_incremental, looks_like_text
 from ._zipguard import read_end_record
 
@@ -49,6 +49,10 @@ SVG = "image/svg+xml"
 OCTET_STREAM = "application/octet-stream"
 
 _HEAD_BYTES = 8 * 1024
+# A zip's member names are checked for programs up to these sizes; a larger directory is refused
+# (the upload handler reads as much back for a staged upload: MAX_INSPECTED_DIRECTORY_BYTES).
+MAX_INSPECTED_ENTRIES = 100_000
+MAX_INSPECTED_DIRECTORY_BYTES = 64 * MIB
 _PDF_HEADER_WINDOW = 1024  # readers accept junk before %PDF- within the first KB
 _MIMETYPE_MEMBER_BYTES = 256
 # Below this many matched bytes a puremagic hit on arbitrary binary is mostly chance.
@@ -151,7 +155,7 @@ def _signature_type(head: bytes) -> str | None:
 
 
 def _zip_type(file: BinaryIO, filename: str) -> str:
-    names = _zip_member_names(file)
+    names = _zip_member_names(file, filename)
     if names is None:
         return ZIP
     kind = archive_executable_kind(names)
@@ -172,12 +176,22 @@ def _zip_type(file: BinaryIO, filename: str) -> str:
     return ZIP
 
 
-def _zip_member_names(file: BinaryIO) -> list[str] | None:
-    """Member names from the central directory, or None when it is unreadable or oversized."""
-    limits = ExtractionLimits()
+def _zip_member_names(file: BinaryIO, filename: str) -> list[str] | None:
+    """Member names from the central directory, or None when it is damaged. A directory too
+    large to check (it could hide a program) is refused: UninspectableArchive."""
     end = read_end_record(file)
-    if end is None or end.entry_count > limits.max_zip_entries:
+    if end is None:
         return None
+    if (
+        end.entry_count > MAX_INSPECTED_ENTRIES
+        or end.central_directory_size > MAX_INSPECTED_DIRECTORY_BYTES
+    ):
+        raise UninspectableArchive(
+            f"“{filename}” is a zip archive whose directory is too large to check for programs "
+            f"(over {MAX_INSPECTED_ENTRIES} entries or {MAX_INSPECTED_DIRECTORY_BYTES // MIB} "
+            "MiB); such archives are not accepted",
+            kind="uninspectable archive",
+        )
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:

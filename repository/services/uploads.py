@@ -8,7 +8,7 @@ from rest_framework import exceptions, status
 
 from config.api import PayloadTooLarge, api_error
 from repository.blobs import StorageUnavailable, store_blob
-from repository.extraction import ForbiddenFileType, detect_type
+from repository.extraction import ForbiddenFileType, UninspectableArchive, detect_type
 from repository.uploads import MAX_DIRECTORY_READ_BACK, HashedUploadedFile
 
 MAX_FILENAME = 255
@@ -71,9 +71,12 @@ def check_upload(upload: Any) -> CheckedUpload:
     try:
         mime_type = detect_type(upload.temporary_file_path(), filename)
     except ForbiddenFileType as error:
-        raise api_error(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error), "forbidden_file_type"
-        ) from error
+        code = (
+            "uninspectable_archive"
+            if isinstance(error, UninspectableArchive)
+            else "forbidden_file_type"
+        )
+        raise api_error(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error), code) from error
     return CheckedUpload(upload, filename, size, upload.sha256, mime_type)
 
 

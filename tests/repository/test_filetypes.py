@@ -1,5 +1,6 @@
 """File type detection: types come from content, executables are refused whatever their name."""
 
+import io
 import time
 import zipfile
 from pathlib import Path
@@ -11,9 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.text import P
+from rest_framework.test import APIClient
 
-from repository.extraction import ForbiddenFileType, detect_type
+from repository.extraction import ForbiddenFileType, UninspectableArchive, detect_type
 from repository.extraction import filetypes as types
+from tests.helpers import new_version, upload
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00" + bytes(48)
 PE = (
@@ -264,3 +267,28 @@ def test_random_bytes_give_a_type_or_forbidden(tmp_path: Path, data: bytes, file
         return
     assert isinstance(result, str)
     assert "/" in result
+
+
+def _zip_of(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(count):
+            archive.writestr(f"member-{number}.txt", b"")
+    return buffer.getvalue()
+
+
+def test_a_zip_too_large_to_check_is_refused_on_upload_and_new_version(
+    monkeypatch: pytest.MonkeyPatch, alice: APIClient, tmp_path: Path
+) -> None:
+    """Past the inspected size the member names (which reveal programs) go unchecked, so the
+    archive is refused in every path instead of passing as a plain zip."""
+    monkeypatch.setattr(types, "MAX_INSPECTED_ENTRIES", 100)
+    response = upload(alice, _zip_of(101), "photos.zip")
+    assert response.status_code == 415, response.content
+    assert response.json()["code"] == "uninspectable_archive"
+    accepted = upload(alice, _zip_of(100), "photos.zip")
+    assert accepted.status_code == 201, accepted.content
+    refused = new_version(alice, accepted.json()["id"], _zip_of(101), "photos.zip")
+    assert refused.status_code == 415, refused.content
+    with pytest.raises(UninspectableArchive):
+        detect_type(write(tmp_path / "photos.zip", _zip_of(101)), "photos.zip")
