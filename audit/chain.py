@@ -1,15 +1,29 @@
-"""The hash chain: what an event's hash covers, computed the same way on write and on verify."""
+"""The hash chain: what an event's hash covers, computed the same way on write and on verify.
+
+Each event names the scheme its hash was made with, so a better encoding never breaks events
+already in a database:
+
+1. the fields as written by releases before the canonical form: JSON with sorted keys. The
+   database could give back other numbers and addresses than were hashed (see `audit.legacy`).
+2. the canonical form (`audit.canonical`), marked inside the hashed text, applied again to what
+   is read: whatever either database returns for the stored values hashes the same.
+"""
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from audit.canonical import canonical_details, canonical_ip, canonical_text
+
 GENESIS_HASH = "0" * 64
+CURRENT_SCHEME = 2
+SCHEMES = (1, 2)
 
 
 def event_hash(
     *,
+    scheme: int,
     prev_hash: str,
     seq: int,
     at: datetime,
@@ -21,8 +35,8 @@ def event_hash(
     object_id: str,
     details: dict[str, Any],
 ) -> str:
-    payload = json.dumps(
-        {
+    if scheme == 1:
+        fields: dict[str, Any] = {
             "prev": prev_hash,
             "seq": seq,
             "at": at.isoformat(timespec="microseconds"),
@@ -33,10 +47,30 @@ def event_hash(
             "type": object_type,
             "id": object_id,
             "details": details,
-        },
+        }
+    elif scheme == 2:
+        fields = {
+            "scheme": 2,
+            "prev": prev_hash,
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": canonical_text(actor_username),
+            "ip": canonical_ip(ip) or "",
+            "ua": canonical_text(user_agent),
+            "action": canonical_text(action),
+            "type": canonical_text(object_type),
+            "id": canonical_text(object_id),
+            "details": canonical_details(details),
+        }
+    else:
+        raise ValueError(f"unknown audit hash scheme {scheme}")
+    payload = json.dumps(
+        fields,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
+        allow_nan=scheme == 1,
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    # A tampered row may hold a lone surrogate: it then fails to match rather than fails verify.
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()

@@ -19,6 +19,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` was computed (audit.chain): events keep verifying when the encoding improves.
+    hash_scheme = models.PositiveSmallIntegerField()
 
     class Meta:
         ordering = ["seq"]

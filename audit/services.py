@@ -1,7 +1,5 @@
 """Writing audit events. Call `record()` inside the transaction of the change it describes."""
 
-import ipaddress
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +9,8 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.chain import GENESIS_HASH, event_hash
+from audit.canonical import canonical_details, canonical_ip, canonical_text
+from audit.chain import CURRENT_SCHEME, GENESIS_HASH, event_hash
 from audit.models import AuditEvent
 
 # Any constant works: it names the one advisory lock that serialises chain appends.
@@ -41,12 +40,7 @@ def client_ip(request: HttpRequest) -> str | None:
             if hop not in trusted:
                 remote = hop
                 break
-    if remote is None:
-        return None
-    try:
-        return str(ipaddress.ip_address(remote))
-    except ValueError:
-        return None
+    return canonical_ip(remote)
 
 
 def context_from(request: HttpRequest, user: Any = None) -> RequestContext:
@@ -85,11 +79,9 @@ def record(
     """Append one event to the chain, in the caller's transaction (or its own)."""
     user = context.user
     is_real_user = isinstance(user, AbstractBaseUser) and not isinstance(user, AnonymousUser)
-    # Round-trip through JSON so the hash covers exactly what the database will return.
-    # PostgreSQL text and jsonb cannot hold NUL: it is stored as U+FFFD (a search for "\0" is
-    # still recorded, not refused).
-    encoded = json.dumps(details or {}, default=str).replace("\\u0000", "\\ufffd")
-    clean_details = json.loads(encoded)
+    # Stored in the form both databases give back unchanged, so the hash covers what verify
+    # reads (a search for "\0" is still recorded, its NUL as U+FFFD).
+    clean_details = canonical_details(details)
     with transaction.atomic():
         _lock_chain()
         last = _chain_head()
@@ -98,15 +90,19 @@ def record(
         fields: dict[str, Any] = {
             "seq": seq,
             "at": timezone.now(),
-            "actor_username": user.get_username() if is_real_user else "",
-            "ip": context.ip,
-            "user_agent": context.user_agent.replace("\x00", "\ufffd"),
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id).replace("\x00", "\ufffd")[:64],
+            "actor_username": canonical_text(user.get_username()) if is_real_user else "",
+            "ip": canonical_ip(context.ip),
+            "user_agent": canonical_text(context.user_agent)[:512],
+            "action": canonical_text(action),
+            "object_type": canonical_text(object_type),
+            "object_id": canonical_text(str(object_id))[:64],
             "details": clean_details,
         }
-        digest = event_hash(prev_hash=prev_hash, **fields)
+        digest = event_hash(scheme=CURRENT_SCHEME, prev_hash=prev_hash, **fields)
         return AuditEvent.objects.create(
-            actor=user if is_real_user else None, prev_hash=prev_hash, hash=digest, **fields
+            actor=user if is_real_user else None,
+            prev_hash=prev_hash,
+            hash=digest,
+            hash_scheme=CURRENT_SCHEME,
+            **fields,
         )

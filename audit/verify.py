@@ -1,8 +1,11 @@
 """Recompute the hash chain and name the first event that does not fit."""
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from audit.chain import GENESIS_HASH, event_hash
+from audit.chain import GENESIS_HASH, SCHEMES, event_hash
+from audit.legacy import scheme_1_readings
 from audit.models import AuditEvent
 
 
@@ -31,6 +34,7 @@ def verify_chain(chunk_size: int = 2000) -> Verification:
         "details",
         "prev_hash",
         "hash",
+        "hash_scheme",
     )
     for event in events.iterator(chunk_size=chunk_size):
         checked += 1
@@ -39,20 +43,38 @@ def verify_chain(chunk_size: int = 2000) -> Verification:
             return Verification(False, checked, seq, f"expected seq {previous_seq + 1}")
         if event["prev_hash"] != previous_hash:
             return Verification(False, checked, seq, "prev_hash does not match the previous hash")
-        recomputed = event_hash(
-            prev_hash=event["prev_hash"],
-            seq=seq,
-            at=event["at"],
-            actor_username=event["actor_username"],
-            ip=event["ip"],
-            user_agent=event["user_agent"],
-            action=event["action"],
-            object_type=event["object_type"],
-            object_id=event["object_id"],
-            details=event["details"],
-        )
-        if recomputed != event["hash"]:
+        if event["hash_scheme"] not in SCHEMES:
+            return Verification(False, checked, seq, "unknown hash scheme")
+        if not _hash_matches(event):
             return Verification(False, checked, seq, "content does not match its hash")
         previous_hash = event["hash"]
         previous_seq = seq
     return Verification(True, checked)
+
+
+def _hash_matches(event: Mapping[str, Any]) -> bool:
+    return any(
+        event_hash(
+            scheme=event["hash_scheme"],
+            prev_hash=event["prev_hash"],
+            seq=event["seq"],
+            at=event["at"],
+            actor_username=event["actor_username"],
+            ip=ip,
+            user_agent=event["user_agent"],
+            action=event["action"],
+            object_type=event["object_type"],
+            object_id=event["object_id"],
+            details=details,
+        )
+        == event["hash"]
+        for ip, details in _readings(event)
+    )
+
+
+def _readings(event: Mapping[str, Any]) -> Iterator[tuple[str | None, Any]]:
+    """The (ip, details) the hash may cover: as read, and for scheme 1 the legacy spellings."""
+    if event["hash_scheme"] == 1:
+        yield from scheme_1_readings(event["ip"], event["details"])
+    else:
+        yield event["ip"], event["details"]

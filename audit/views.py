@@ -6,7 +6,6 @@ actions, never document contents.
 """
 
 import csv
-import ipaddress
 import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -23,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit import holds
+from audit.canonical import canonical_ip
 from audit.models import AuditEvent, LegalHold
 from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
 from audit.services import context_from
@@ -83,12 +83,13 @@ def filtered_events(params: Any) -> QuerySet[AuditEvent]:
         value = params.get(name)
         if value:
             events = events.filter(**{field: value})
-    ip = params.get("ip")
-    if ip:
-        try:
-            events = events.filter(ip=str(ipaddress.ip_address(ip)))
-        except ValueError:
-            raise exceptions.ValidationError({"ip": ["Not an IP address."]}) from None
+    raw_ip = params.get("ip")
+    if raw_ip:
+        ip = canonical_ip(raw_ip)
+        if ip is None:
+            raise exceptions.ValidationError({"ip": ["Not an IP address."]})
+        # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d.
+        events = events.filter(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"])
     after = _moment(params, "after")
     if after:
         events = events.filter(at__gte=after)

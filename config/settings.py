@@ -35,7 +35,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # No Django admin site: it would sign in and change users outside the audited services.
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

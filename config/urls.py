@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -22,7 +21,6 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include(api_patterns)),
-    path("admin/", admin.site.urls),
     path("", include("web.urls")),
 ]
 

@@ -111,7 +111,9 @@ class DocumentViewSet(viewsets.ViewSet):
     @extend_schema(responses=DocumentSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)
-        record(context_from(request), "document.view", object_type="document", object_id=pk)
+        record(
+            context_from(request), "document.view", object_type="document", object_id=document.pk
+        )
         return Response(DocumentSerializer(document).data)
 
     @extend_schema(request=DocumentUpdateSerializer, responses=DocumentSerializer)
@@ -170,7 +172,7 @@ class DocumentViewSet(viewsets.ViewSet):
             context_from(request),
             "document.download",
             object_type="document",
-            object_id=pk,
+            object_id=document.pk,
             details={"version": version.number, "sha256": version.sha256},
         )
         response = StreamingHttpResponse(
@@ -203,6 +205,14 @@ class DocumentViewSet(viewsets.ViewSet):
     def text(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)
         version = version_of(document, request.query_params.get("version"))
+        # The whole content in another form: recorded like a download.
+        record(
+            context_from(request),
+            "document.text",
+            object_type="document",
+            object_id=document.pk,
+            details={"version": version.number, "sha256": version.sha256},
+        )
         return Response(
             {
                 "version": version.number,
