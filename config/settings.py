@@ -176,7 +176,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
-# Every sign-in (API token, /login/, the admin site) goes through the throttle in this backend.
+# Every password check over HTTP (API token, /login/) goes through this backend's throttle.
 AUTHENTICATION_BACKENDS = ["permissions.login.ThrottledModelBackend"]
 # Failed sign-ins allowed per window before a cool-down: for one account from one address, for
 # one account from any address, from one address to any account (0 switches a limit off).

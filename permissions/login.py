@@ -9,9 +9,10 @@ password is checked, so parallel guesses cannot slip past the limit; a success g
 and clears the account-and-address count. IPv6 addresses count per /64, what one host usually
 holds.
 
-The throttle sits in the authentication backend, so every sign-in form (API token, /login/,
-the admin site) honours it. Django's `authenticate()` turns a backend's `PermissionDenied` into
-`None`, so the wait travels back on the request: `sign_in()` reads it for the views.
+The throttle sits in the authentication backend, so whatever checks a password over HTTP (the
+API token, /login/, any form added later) honours it. Django's `authenticate()` turns a
+backend's `PermissionDenied` into `None`, so the wait travels back on the request: `sign_in()`
+reads it for the views.
 """
 
 import hashlib
@@ -107,9 +108,9 @@ def _reserve(keys: list[_Key]) -> tuple[int, list[str]] | None:
         now = timezone.now()
         rows = _locked_rows(keys, now)
         waits = {
-            key.scope: rows[key.digest].locked_until - now  # type: ignore[operator]
+            key.scope: locked_until - now
             for key in keys
-            if rows[key.digest].locked_until and rows[key.digest].locked_until > now  # type: ignore[operator]
+            if (locked_until := rows[key.digest].locked_until) is not None and locked_until > now
         }
         if not waits:
             for key in keys:
