@@ -166,9 +166,25 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 
 # --- Auth, API ------------------------------------------------------------------------------
+_VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
+    {
+        "NAME": f"{_VALIDATORS}.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("KONTOR_PASSWORD_MIN_LENGTH", default=8)},
+    },
+    {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
+    {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
+# Every password check over HTTP (API token, /login/) goes through this backend's throttle.
+AUTHENTICATION_BACKENDS = ["permissions.login.ThrottledModelBackend"]
+# Failed sign-ins allowed per window before a cool-down: for one account from one address, for
+# one account from any address, from one address to any account (0 switches a limit off).
+KONTOR_LOGIN_LIMIT = env.int("KONTOR_LOGIN_LIMIT", default=5)
+KONTOR_LOGIN_ACCOUNT_LIMIT = env.int("KONTOR_LOGIN_ACCOUNT_LIMIT", default=50)
+KONTOR_LOGIN_ADDRESS_LIMIT = env.int("KONTOR_LOGIN_ADDRESS_LIMIT", default=100)
+KONTOR_LOGIN_WINDOW_SECONDS = env.int("KONTOR_LOGIN_WINDOW_SECONDS", default=900)
+KONTOR_LOGIN_COOLDOWN_SECONDS = env.int("KONTOR_LOGIN_COOLDOWN_SECONDS", default=900)
 LOGIN_URL = "/login/"
 KONTOR_TRUSTED_PROXIES = env.list("KONTOR_TRUSTED_PROXIES", default=[])
 

@@ -155,3 +155,21 @@ class AclGeneration(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class LoginThrottle(models.Model):
+    """Sign-in attempts counted under one key (an account, an address, or the two together)
+    in the current window, and the end of its cool-down (`permissions.login`).
+
+    `key` is a digest, so any username fits; a row past `expires_at` counts nothing and is
+    pruned.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.attempts} attempts under {self.key[:12]}"

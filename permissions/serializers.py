@@ -6,6 +6,7 @@ from rest_framework import serializers
 from permissions.codes import Permission
 from permissions.models import Effect
 from permissions.principals import is_admin, roles_of
+from permissions.services import reject_reserved_username
 
 ROLE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
@@ -19,14 +20,58 @@ class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 
+def _password(*, required: bool) -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True,
+        required=required,
+        max_length=1024,
+        trim_whitespace=False,
+        help_text="Checked by the password validators: 400 naming the rule it breaks.",
+    )
+
+
+class _Unchanged(serializers.Serializer[Any]):
+    """Refuses a body naming another value for the field the URL names (`username`, `name`):
+    principals in ACL entries refer to it, so it never changes."""
+
+    field = ""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = self.initial_data.get(self.field)
+        current = self.context.get(self.field)
+        if given is not None and given != current:
+            raise serializers.ValidationError(
+                {self.field: [f"The {self.field} cannot be changed."]}, code="immutable"
+            )
+        return attrs
+
+
+class UserUpdateSerializer(_Unchanged):
+    """What `PATCH /users/{username}/` may change; a new password revokes the user's token and
+    sessions, and so does `is_active: false`."""
+
+    field = "username"
+    password = _password(required=False)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+    roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
 class UserSerializer(serializers.Serializer[Any]):
-    username = serializers.RegexField(r"^[\w.@+-]{1,150}$")
-    password = serializers.CharField(write_only=True, required=False, min_length=8, max_length=1024)
+    username = serializers.RegexField(
+        r"^[\w.@+-]{1,150}$", help_text="Letters, digits and . @ + - _; `me` is reserved."
+    )
+    password = _password(required=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
     roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
     is_admin = serializers.BooleanField(read_only=True)
     is_active = serializers.BooleanField(required=False)
+
+    def validate_username(self, value: str) -> str:
+        reject_reserved_username(value)
+        return value
 
     def to_representation(self, instance: User) -> dict[str, Any]:
         return {
@@ -50,6 +95,13 @@ class GroupSerializer(serializers.Serializer[Any]):
             "name": instance.name,
             "members": sorted(instance.user_set.values_list("username", flat=True)),
         }
+
+
+class GroupUpdateSerializer(_Unchanged):
+    """What `PATCH /groups/{name}/` may change: the members (all of them, when given)."""
+
+    field = "name"
+    members = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
 
 
 PRINCIPAL_PATTERN = r"^(everyone|(user|group|role):[^\s:][^:]{0,149})$"

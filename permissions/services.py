@@ -1,15 +1,27 @@
 """Users, groups and roles: administrator use cases, each atomic and audited."""
 
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, password_validation
 from django.contrib.auth.models import Group, User
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
+from rest_framework.fields import get_error_detail
 
 from audit.services import RequestContext, record
 from config.api import Conflict
 from permissions.codes import group_principal, role_principal
-from permissions.models import RoleAssignment
+from permissions.models import Role, RoleAssignment
+
+RESERVED_USERNAMES = frozenset({"me"})  # `/users/me/` names the caller
 
 
 def _memberships_changed(principals: set[str]) -> None:
@@ -53,15 +65,32 @@ def _set_roles(user: User, roles: list[str]) -> None:
         RoleAssignment.objects.get_or_create(user=user, role=role)
 
 
+def reject_reserved_username(username: str) -> None:
+    if username.casefold() in RESERVED_USERNAMES:
+        raise exceptions.ValidationError(
+            {"username": [f"'{username}' is reserved."]}, code="reserved_username"
+        )
+
+
+def _validate_password(password: str, user: User) -> None:
+    """Django's validators (`AUTH_PASSWORD_VALIDATORS`); the 400 names the rule broken."""
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"password": get_error_detail(error)}) from error
+
+
 def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
+    reject_reserved_username(data["username"])
     with transaction.atomic():
         if User.objects.filter(username=data["username"]).exists():
             raise Conflict("A user with that username exists.", code="duplicate_username")
         if not data.get("password"):
             raise exceptions.ValidationError({"password": ["A password is required."]})
-        user = User.objects.create_user(
-            username=data["username"], password=data["password"], email=data.get("email", "")
-        )
+        user = User(username=data["username"], email=data.get("email", ""))
+        _validate_password(data["password"], user)
+        user.set_password(data["password"])
+        user.save()
         user.groups.set(_groups_named(data.get("groups", [])))
         _set_roles(user, data.get("roles", []))
         _memberships_changed(_principals_held(user))
@@ -75,14 +104,86 @@ def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
     return user
 
 
+def _active_administrators() -> "QuerySet[User]":
+    """Users `principals.is_admin` holds for, as a query: superusers and `role:admin`."""
+    holders = RoleAssignment.objects.filter(role=Role.ADMIN).values("user_id")
+    return User.objects.filter(Q(is_superuser=True) | Q(pk__in=holders), is_active=True)
+
+
+def _lock_for_update(user: User, data: dict[str, Any]) -> User:
+    """The user's row, locked; with every active administrator's row too (in one order) when
+    the change may take administration away, so that two such changes run one after the other."""
+    rows = User.objects.filter(pk=user.pk)
+    if "is_active" in data or "roles" in data:
+        rows = User.objects.filter(Q(pk=user.pk) | Q(pk__in=_active_administrators()))
+    list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+    # Read again after the locks: a change committed while waiting is seen by a new statement.
+    return User.objects.get(pk=user.pk)
+
+
+def _keep_administrators(actor: Any, user: User, data: dict[str, Any]) -> None:
+    """An administrator does not deactivate or demote themselves, and the last active
+    administrator stays one (409), whoever asks. Called under `_lock_for_update`'s locks."""
+    if "is_active" not in data and "roles" not in data:
+        return
+    administrators = set(_active_administrators().values_list("pk", flat=True))
+    if isinstance(actor, User) and actor.pk not in administrators:
+        # Demoted while this request waited for the locks.
+        raise exceptions.PermissionDenied("Administrators only.", code="admin_only")
+    if user.pk not in administrators:
+        return
+    held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+    roles = data.get("roles", held)
+    stays = data.get("is_active", True) and (user.is_superuser or Role.ADMIN in roles)
+    if stays:
+        return
+    if getattr(actor, "pk", None) == user.pk:
+        raise Conflict(
+            "Administrators cannot deactivate or demote themselves.", code="own_administration"
+        )
+    if not administrators - {user.pk}:
+        raise Conflict("The last active administrator stays one.", code="last_administrator")
+
+
+def _end_sessions(user: User) -> None:
+    """Delete the user's web sessions. Django already refuses them after a password change or
+    a deactivation; deleting them keeps them from coming back when the user is reactivated."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not issubclass(store, DatabaseSessionStore):
+        return  # sessions not in the database cannot be listed; Django's refusal stands
+    live = Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+    for session in live:
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+
+
+def _revoke_credentials(user: User) -> None:
+    """The user's API token and web sessions stop working at once."""
+    Token.objects.filter(user=user).delete()
+    _end_sessions(user)
+
+
+def revoke_token(*, context: RequestContext, user: User) -> None:
+    """The caller's own API token (`DELETE /auth/token/`)."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        record(context, "logout", object_type="user", object_id=user.username)
+
+
 def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) -> User:
     with transaction.atomic():
-        if "password" in data:
-            user.set_password(data["password"])
+        user = _lock_for_update(user, data)
+        _keep_administrators(context.user, user, data)
         for name in ("email", "is_active"):
             if name in data:
                 setattr(user, name, data[name])
+        if "password" in data:
+            _validate_password(data["password"], user)
+            user.set_password(data["password"])
         user.save()
+        revoked = "password" in data or data.get("is_active") is False
+        if revoked:
+            _revoke_credentials(user)
         held_before = _principals_held(user)
         if "groups" in data:
             user.groups.set(_groups_named(data["groups"]))
@@ -90,13 +191,10 @@ def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) ->
             _set_roles(user, data["roles"])
         user._kontor_identity = None  # type: ignore[attr-defined]
         _memberships_changed(held_before ^ _principals_held(user))
-        record(
-            context,
-            "user.update",
-            object_type="user",
-            object_id=user.username,
-            details={key: value for key, value in data.items() if key != "password"},
-        )
+        details = {key: value for key, value in data.items() if key != "password"}
+        if revoked:
+            details["credentials_revoked"] = True
+        record(context, "user.update", object_type="user", object_id=user.username, details=details)
     return user
 
 
@@ -117,17 +215,19 @@ def create_group(*, context: RequestContext, name: str, members: list[str]) -> G
     return group
 
 
-def update_group(*, context: RequestContext, group: Group, members: list[str]) -> Group:
+def update_group(*, context: RequestContext, group: Group, members: list[str] | None) -> Group:
+    """Set the group's members (`None` leaves them as they are)."""
     with transaction.atomic():
-        before = set(group.user_set.values_list("pk", flat=True))
-        group.user_set.set(_users_named(members))
-        if before != set(group.user_set.values_list("pk", flat=True)):
-            _memberships_changed({group_principal(group.name)})
+        if members is not None:
+            before = set(group.user_set.values_list("pk", flat=True))
+            group.user_set.set(_users_named(members))
+            if before != set(group.user_set.values_list("pk", flat=True)):
+                _memberships_changed({group_principal(group.name)})
         record(
             context,
             "group.update",
             object_type="group",
             object_id=group.name,
-            details={"members": members},
+            details={} if members is None else {"members": members},
         )
     return group

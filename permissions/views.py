@@ -1,55 +1,87 @@
-from typing import Any, cast
-
-from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import context_from, record
+from audit.services import context_from
 from config.api import Pagination
 from permissions import services
 from permissions.access import require_admin
+from permissions.login import LoginThrottled, sign_in
 from permissions.serializers import (
     GroupSerializer,
+    GroupUpdateSerializer,
     TokenRequestSerializer,
     TokenSerializer,
     UserSerializer,
+    UserUpdateSerializer,
 )
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token (`POST`), or revoke one's own
+    (`DELETE`)."""
 
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
+    def _signs_in(self) -> bool:
+        request = getattr(self, "request", None)  # None while the schema is generated
+        return request is not None and request.method == "POST"
+
+    def get_authenticators(self) -> list[BaseAuthentication]:
+        # Signing in needs no credentials; a stale token header must not refuse it.
+        return [] if self._signs_in() else super().get_authenticators()
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [AllowAny()] if self._signs_in() else [IsAuthenticated()]
 
     def get_authenticate_header(self, request: Request) -> str:
         # Wrong credentials answer 401 (with the scheme to use), not 403.
         return "Token"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            429: OpenApiResponse(
+                description="Too many failed sign-ins for this account or from this address: "
+                "wait `Retry-After` seconds (the right password is refused meanwhile)."
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         username = form.validated_data["username"]
-        user = authenticate(
-            request._request, username=username, password=form.validated_data["password"]
-        )
+        try:
+            user = sign_in(
+                request._request, username=username, password=form.validated_data["password"]
+            )
+        except LoginThrottled as throttled:
+            raise exceptions.Throttled(
+                wait=throttled.retry_after,
+                detail="Too many failed sign-ins.",
+                code="login_throttled",
+            ) from throttled
         if user is None:
-            record(context_from(request), "login_failed", object_type="user", object_id=username)
             raise exceptions.AuthenticationFailed(
                 "Wrong username or password.", code="invalid_credentials"
             )
         with transaction.atomic():
             token, _ = Token.objects.get_or_create(user=user)
-            record(context_from(request, user), "login", object_type="user", object_id=username)
         return Response({"token": token.key})
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="The caller's API token no longer works.")},
+    )
+    def delete(self, request: Request) -> Response:
+        services.revoke_token(context=context_from(request), user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeView(APIView):
@@ -87,15 +119,16 @@ class UserDetailView(APIView):
     def get(self, request: Request, username: str) -> Response:
         return Response(UserSerializer(self._user(request, username)).data)
 
-    @extend_schema(request=UserSerializer, responses=UserSerializer)
+    @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
     def patch(self, request: Request, username: str) -> Response:
         user = self._user(request, username)
-        form = UserSerializer(
-            data={"username": username, **cast(dict[str, Any], request.data)}, partial=True
+        form = UserUpdateSerializer(
+            data=request.data, partial=True, context={"username": user.username}
         )
         form.is_valid(raise_exception=True)
-        data = {key: value for key, value in form.validated_data.items() if key != "username"}
-        user = services.update_user(context=context_from(request), user=user, data=data)
+        user = services.update_user(
+            context=context_from(request), user=user, data=dict(form.validated_data)
+        )
         return Response(UserSerializer(user).data)
 
 
@@ -132,12 +165,14 @@ class GroupDetailView(APIView):
     def get(self, request: Request, name: str) -> Response:
         return Response(GroupSerializer(self._group(request, name)).data)
 
-    @extend_schema(request=GroupSerializer, responses=GroupSerializer)
+    @extend_schema(request=GroupUpdateSerializer, responses=GroupSerializer)
     def patch(self, request: Request, name: str) -> Response:
         group = self._group(request, name)
-        form = GroupSerializer(data={"name": name, **cast(dict[str, Any], request.data)})
+        form = GroupUpdateSerializer(data=request.data, partial=True, context={"name": group.name})
         form.is_valid(raise_exception=True)
         group = services.update_group(
-            context=context_from(request), group=group, members=form.validated_data["members"]
+            context=context_from(request),
+            group=group,
+            members=form.validated_data.get("members"),
         )
         return Response(GroupSerializer(group).data)

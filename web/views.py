@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,24 +11,51 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.services import context_from, record
+from permissions.login import LoginThrottled, sign_in
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form through the same throttled, audited sign-in as the API."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Wrong username or password.",
+        "login_throttled": "Too many failed sign-ins: try again in %(minutes)d minutes.",
+    }
+    retry_after: int | None = None
+
+    def clean(self) -> dict[str, Any]:
+        if self.request is None:  # not a sign-in over HTTP
+            return super().clean()
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = sign_in(self.request, username=username, password=password)
+            except LoginThrottled as throttled:
+                self.retry_after = throttled.retry_after
+                raise forms.ValidationError(
+                    self.error_messages["login_throttled"],
+                    code="login_throttled",
+                    params={"minutes": -(-throttled.retry_after // 60)},
+                ) from throttled
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class AuditedLoginView(LoginView):
     template_name = "web/login.html"
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        user = form.get_user()
-        record(
-            context_from(self.request, user), "login", object_type="user", object_id=user.username
-        )
-        return response
+    authentication_form = ThrottledAuthenticationForm
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        username = str(form.data.get("username", ""))[:150]
-        record(context_from(self.request), "login_failed", object_type="user", object_id=username)
-        return super().form_invalid(form)
+        response = super().form_invalid(form)
+        retry_after = getattr(form, "retry_after", None)
+        if retry_after is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(retry_after)
+        return response
 
 
 @require_POST
