@@ -49,9 +49,9 @@ class RequestBodyLimit:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         limit = body_limit(environ)
-        declared = environ.get("CONTENT_LENGTH") or ""
-        if declared.isdigit():
-            if int(declared) > limit:
+        declared = _declared_length(environ)
+        if declared is not None:
+            if declared > limit:
                 return _too_large(environ, start_response, limit)
             return self.application(environ, start_response)
         if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
@@ -69,6 +69,14 @@ class RequestBodyLimit:
         spool.seek(0)
         environ["wsgi.input"] = spool
         return _ClosingIterable(self.application(environ, start_response), spool)
+
+
+def _declared_length(environ: dict[str, Any]) -> int | None:
+    """The Content-Length as Django reads it (`int()`, so " 12" and "1_2" count too)."""
+    try:
+        return int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
 
 
 def _spool_body(stream: IO[bytes], limit: int) -> IO[bytes] | None:

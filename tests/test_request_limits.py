@@ -142,6 +142,19 @@ def test_an_upload_may_be_as_large_as_the_limit_plus_its_form_fields(
     assert status == 401  # read on to the view, which wants a user: not refused for its size
 
 
+@pytest.mark.parametrize("declared", [" 400000000", "400_000_000", "+400000000"])
+def test_a_length_written_oddly_is_read_as_django_reads_it(declared: str) -> None:
+    """Forms of Content-Length that Django's int() accepts are held to the limit as well."""
+    body = EndlessBody(multipart_head())
+    environ = environ_for("POST", "/api/v1/documents/", MULTIPART, body, content_length=0)
+    environ["CONTENT_LENGTH"] = declared
+
+    status, _, _ = call(environ)
+
+    assert status == 413
+    assert body.bytes_read == 0
+
+
 @pytest.mark.parametrize(
     ("method", "path", "content_type", "expected_type"),
     [
