@@ -50,7 +50,7 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_superuser
 	@echo "serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
 		--worker-class gthread --workers 1 --threads 8 --timeout 600 --access-logfile - \
 		--no-control-socket
 

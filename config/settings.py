@@ -31,8 +31,70 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["*"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- Hosts and HTTPS (limits issue) ---------------------------------------------------------
+# Only these Host headers are served (400 otherwise): a comma list, by default the loopback
+# names and the bind address `HOST` unless it binds every address.
+HOST = env.str("HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+
+
+def _env_names(name: str) -> list[str]:
+    return [item.strip() for item in env.str(name, default="").split(",") if item.strip()]
+
+
+def _default_allowed_hosts() -> list[str]:
+    bind = HOST.strip("[]")
+    if bind in ("", "0.0.0.0", "::"):  # noqa: S104 (compared with, not bound to)
+        return list(LOOPBACK_HOSTS)
+    named = f"[{bind}]" if ":" in bind else bind
+    return list(dict.fromkeys([*LOOPBACK_HOSTS, named]))
+
+
+ALLOWED_HOSTS = _env_names("KONTOR_ALLOWED_HOSTS") or _default_allowed_hosts()
+
+# Browsers reach Kontor over HTTPS (directly or through a TLS proxy that sets X-Forwarded-Proto,
+# trusted by gunicorn from FORWARDED_ALLOW_IPS). On by default as soon as a name other than a
+# loopback one is served: plain HTTP then crosses a network. `make run` serves loopback only.
+KONTOR_HTTPS = env.bool(
+    "KONTOR_HTTPS", default=any(host not in LOOPBACK_HOSTS for host in ALLOWED_HOSTS)
+)
+
+
+def _default_trusted_origins() -> list[str]:
+    scheme = "https" if KONTOR_HTTPS else "http"
+    origins = []
+    for host in ALLOWED_HOSTS:
+        if host == "*":
+            continue
+        names = [f"*{host}", host[1:]] if host.startswith(".") else [host]
+        for name in names:
+            origins += [f"{scheme}://{name}", f"{scheme}://{name}:{PORT}"]
+    return origins
+
+
+CSRF_TRUSTED_ORIGINS = _env_names("KONTOR_CSRF_TRUSTED_ORIGINS") or _default_trusted_origins()
+
+SECURE_SSL_REDIRECT = KONTOR_HTTPS
+# Health probes come from inside (a load balancer, a container check) over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = KONTOR_HTTPS
+CSRF_COOKIE_SECURE = KONTOR_HTTPS
+SECURE_HSTS_SECONDS = env.int("KONTOR_HSTS_SECONDS", default=365 * 24 * 3600 if KONTOR_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("KONTOR_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("KONTOR_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    # Whether every other name under the domain is HTTPS-only is for the domain's owner to say.
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a submission to the browsers' lists, made by the domain's owner.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+if not KONTOR_HTTPS and all(host in LOOPBACK_HOSTS for host in ALLOWED_HOSTS):
+    # Served to this machine only (`make run`): no network lies between browser and server for
+    # HTTPS, HSTS or secure cookies to protect, and browsers would refuse them on plain HTTP.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 INSTALLED_APPS = [
     # No Django admin site: it would sign in and change users outside the audited services.
@@ -56,7 +118,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.AllowedHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,8 +197,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "blobs": BLOB_STORAGE,
 }
+# --- Static files and sign-in (limits issue) ------------------------------------------------
+# WhiteNoise serves the static files (the API docs' Swagger UI, the admin's) in every mode,
+# straight from the installed packages through Django's finders, listed once at start: nothing
+# to collect, so no way to start a server whose pages lack them, and the files always match
+# the installed code. Collected files (`collectstatic` into STATIC_ROOT, for a proxy that
+# serves them itself) are served too when present.
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing one
+WHITENOISE_USE_FINDERS = True
+LOGIN_REDIRECT_URL = "/"
 
 # Uploads always go to a temporary file while their SHA-256 is computed, so memory does not
 # grow with file size.
@@ -142,6 +215,10 @@ FILE_UPLOAD_HANDLERS = ["repository.uploads.HashingUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 KONTOR_MAX_UPLOAD_BYTES = env.int("KONTOR_MAX_UPLOAD_BYTES", default=5 * 1024**3)
+# Request bodies (limits issue): any body at most KONTOR_MAX_BODY_BYTES, an API multipart body
+# one upload more; refused with 413 before they are read (`config.middleware`).
+KONTOR_MAX_BODY_BYTES = env.int("KONTOR_MAX_BODY_BYTES", default=2560 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = KONTOR_MAX_BODY_BYTES  # Django's cap on form fields, the same
 # Uploads at least this large are streamed to the S3 store in parts while they arrive.
 KONTOR_STAGED_UPLOAD_BYTES = env.int("KONTOR_STAGED_UPLOAD_BYTES", default=64 * 1024 * 1024)
 # Text of smaller non-PDF files is read during the upload instead of by the worker.

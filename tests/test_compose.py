@@ -138,3 +138,17 @@ def test_secrets_are_required() -> None:
         result = run_compose("config", "-q", **env)
         assert result.returncode != 0, f"config passed without {missing}"
         assert missing in result.stderr
+
+
+def test_web_serves_the_configured_host_names_only(config: dict[str, Any]) -> None:
+    """The web service passes KONTOR_ALLOWED_HOSTS, by default the loopback names."""
+    web_env = config["services"]["web"]["environment"]
+    assert web_env["KONTOR_ALLOWED_HOSTS"] == "localhost,127.0.0.1,[::1]"
+    assert "ALLOWED_HOSTS" not in web_env  # the application reads only KONTOR_ALLOWED_HOSTS
+
+    public = run_compose(
+        "config", "--format", "json", KONTOR_ALLOWED_HOSTS="docs.example.com", **REQUIRED_SECRETS
+    )
+    assert public.returncode == 0, public.stderr
+    web_env = json.loads(public.stdout)["services"]["web"]["environment"]
+    assert web_env["KONTOR_ALLOWED_HOSTS"] == "docs.example.com"
