@@ -1,57 +1,67 @@
-"""Legal holds: records managers place and lift them; held documents cannot be deleted."""
+"""Legal holds: records managers place and lift them; nothing a hold covers moves or is deleted.
 
-from typing import Any
+A hold on a document covers that document; a hold on a folder covers the folder and everything
+below it. Every path that moves, trashes or deletes asks one question, `holds_covering()`: is the
+object held, or a folder above it, or (for a folder, which carries its contents along) anything
+inside it?
+"""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework import exceptions
 
 from audit.models import HoldTarget, LegalHold
 from audit.services import RequestContext, record
 from config.api import Conflict, api_error
+from permissions.models import FolderAncestor
+from repository.models import Document, Folder
 
 
-def active_holds_on(document: Any) -> Any:
-    """Active holds on the document or on any folder above it (a queryset)."""
-    from permissions.models import FolderAncestor
-
-    above = FolderAncestor.objects.filter(folder_id=document.folder_id).values("ancestor_id")
-    on_document = Q(object_type=HoldTarget.DOCUMENT, object_id=document.pk)
-    on_folders = Q(object_type=HoldTarget.FOLDER, object_id__in=above)
-    return LegalHold.objects.filter(lifted_at__isnull=True).filter(on_document | on_folders)
-
-
-def is_held(document: Any) -> bool:
-    return bool(active_holds_on(document).exists())
-
-
-def ensure_not_held(document: Any) -> None:
-    """Refuse (409 `legal_hold`) to delete a held document or remove any of its versions."""
-    hold = active_holds_on(document).order_by("id").first()
-    if hold is not None:
-        raise api_error(
-            409,
-            "The document is under legal hold; it cannot be deleted.",
-            "legal_hold",
-            hold=hold.pk,
+def holds_covering(target: Document | Folder) -> QuerySet[LegalHold]:
+    """Active holds on `target` or a folder above it, and for a folder on anything below it."""
+    if isinstance(target, Document):
+        covering = Q(object_type=HoldTarget.DOCUMENT, object_id=target.pk)
+        if target.folder_id is not None:
+            covering |= _on_folder_or_above(target.folder_id)
+    else:
+        below = FolderAncestor.objects.filter(ancestor_id=target.pk).values("folder_id")
+        documents_below = Document.objects.filter(folder_id__in=below).values("pk")
+        covering = (
+            _on_folder_or_above(target.pk)
+            | Q(object_type=HoldTarget.FOLDER, object_id__in=below)
+            | Q(object_type=HoldTarget.DOCUMENT, object_id__in=documents_below)
         )
+    return LegalHold.objects.filter(lifted_at__isnull=True).filter(covering)
 
 
-def ensure_folder_not_held(folder: Any) -> None:
-    from permissions.models import FolderAncestor
+def _on_folder_or_above(folder_id: int) -> Q:
+    above = FolderAncestor.objects.filter(folder_id=folder_id).values("ancestor_id")
+    return Q(object_type=HoldTarget.FOLDER, object_id=folder_id) | Q(
+        object_type=HoldTarget.FOLDER, object_id__in=above
+    )
 
-    above = FolderAncestor.objects.filter(folder_id=folder.pk).values("ancestor_id")
-    held = LegalHold.objects.filter(
-        lifted_at__isnull=True, object_type=HoldTarget.FOLDER, object_id__in=above
-    ).exists()
-    if held:
-        raise api_error(409, "The folder is under legal hold.", "legal_hold")
+
+def is_held(target: Document | Folder) -> bool:
+    return bool(holds_covering(target).exists())
+
+
+def ensure_not_held(target: Document | Folder) -> None:
+    """Refuse (409 `legal_hold`) to move, trash or delete what a hold covers."""
+    hold = holds_covering(target).order_by("id").first()
+    if hold is None:
+        return
+    if isinstance(target, Document):
+        detail = "The document is under legal hold: it cannot be moved, trashed or deleted."
+    else:
+        detail = (
+            "The folder, a folder above it or something inside it is under legal hold: "
+            "it cannot be moved or deleted."
+        )
+    raise api_error(409, detail, "legal_hold", hold=hold.pk)
 
 
 def _target_exists(object_type: str, object_id: int) -> bool:
-    from repository.models import Document, Folder
-
     model = Document if object_type == HoldTarget.DOCUMENT else Folder
     return bool(model.objects.filter(pk=object_id).exists())
 

@@ -45,8 +45,11 @@ def _as_id(pk: Any) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def get_document(user: Any, pk: Any, permission: str = Permission.VIEW) -> Any:
-    """The document if the user may see it (else 404) and holds `permission` (else 403)."""
+def get_document(
+    user: Any, pk: Any, permission: str = Permission.VIEW, *, message: str | None = None
+) -> Any:
+    """The document if the user may see it (else 404) and holds `permission` (else 403,
+    saying `message` when given)."""
     from repository.models import Document
 
     document_id = _as_id(pk)
@@ -77,16 +80,25 @@ def get_document(user: Any, pk: Any, permission: str = Permission.VIEW) -> Any:
             reason="missing_permission",
         )
         raise exceptions.PermissionDenied(
-            f"You do not have the '{permission}' permission on this document.",
+            message or f"You do not have the '{permission}' permission on this document.",
             code="permission_denied",
         )
     return document
 
 
-def get_folder(user: Any, pk: Any, *, manage: bool = False, permission: str | None = None) -> Any:
-    """The folder if the user may view it (else 404) and holds `permission` (else 403).
+def get_folder(
+    user: Any,
+    pk: Any,
+    *,
+    manage: bool = False,
+    permission: str | None = None,
+    message: str | None = None,
+) -> Any:
+    """The folder if the user may view it (else 404) and holds `permission` (else 403, saying
+    `message` when given).
 
-    `manage=True` (create inside, rename, move, delete) asks for `edit` on the folder.
+    `manage=True` (editing it: rename) asks for `edit` on the folder; moving and filing into
+    folders follow `repository.services.moves`.
     """
     from repository.models import Folder
 
@@ -107,20 +119,38 @@ def get_folder(user: Any, pk: Any, *, manage: bool = False, permission: str | No
     needed = permission or (Permission.EDIT if manage else Permission.VIEW)
     if needed != Permission.VIEW:
         _require_on_folder(
-            user, folder, needed, f"You do not have the '{needed}' permission on this folder."
+            user,
+            folder,
+            needed,
+            message or f"You do not have the '{needed}' permission on this folder.",
         )
     return folder
 
 
+def folder_not_found(folder_id: Any) -> exceptions.NotFound:
+    """The one answer for a folder named in a request body that is missing or out of sight."""
+    return exceptions.NotFound(f"No folder {folder_id} that you can see.", code="not_found")
+
+
 def require_folder_edit(user: Any, folder: Any) -> None:
-    """Filing a document into a folder needs `edit` on the folder, not only sight of it."""
-    if folder is not None:
-        _require_on_folder(
+    """Filing into a folder (an upload, a new sub-folder, a move) needs `edit` on it.
+
+    A folder the user cannot see answers 404 like a missing one (the refusal is recorded).
+    """
+    if folder is None:
+        return
+    if not folders_for(user).filter(pk=folder.pk).exists():
+        record_refusal(
             user,
-            folder,
-            Permission.EDIT,
-            f"You may not add documents to the folder '{folder.name}'.",
+            object_type="folder",
+            object_id=folder.pk,
+            permission=Permission.VIEW,
+            reason="not_visible",
         )
+        raise folder_not_found(folder.pk)
+    _require_on_folder(
+        user, folder, Permission.EDIT, f"You may not add anything to the folder '{folder.name}'."
+    )
 
 
 def _require_on_folder(user: Any, folder: Any, permission: str, message: str) -> None:

@@ -1,10 +1,11 @@
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from permissions.access import folder_not_found
 from repository.models import (
     Document,
     DocumentLink,
@@ -117,19 +118,23 @@ class MetadataField(serializers.JSONField):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class VisibleFolderField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A folder id among the folders the caller can see; others read as nonexistent."""
+class FolderField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A folder id. A missing folder answers 404, as the service answers for one the caller
+    cannot see, so the two read alike; the service checks what the caller may do there."""
 
-    def get_queryset(self) -> Any:
-        from permissions.selectors import folders_for
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Folder.objects.all(), **kwargs)
 
-        return folders_for(self.context["request"].user)
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
+        if key == "does_not_exist":
+            raise folder_not_found(kwargs.get("pk_value"))
+        super().fail(key, **kwargs)
 
 
 class DocumentCreateSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    folder = VisibleFolderField(required=False, allow_null=True)
+    folder = FolderField(required=False, allow_null=True)
     document_type = serializers.SlugRelatedField(
         slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
     )
@@ -140,7 +145,7 @@ class DocumentCreateSerializer(serializers.Serializer[Any]):
 
 class DocumentUpdateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=500, required=False)
-    folder = VisibleFolderField(required=False, allow_null=True)
+    folder = FolderField(required=False, allow_null=True)
     document_type = serializers.SlugRelatedField(
         slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
     )
@@ -182,7 +187,7 @@ class LinkSerializer(serializers.ModelSerializer[DocumentLink]):
 
 class FolderSerializer(serializers.ModelSerializer[Folder]):
     owner = serializers.CharField(source="owner.username", read_only=True)
-    parent = VisibleFolderField(required=False, allow_null=True)  # type: ignore[assignment]
+    parent = FolderField(required=False, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Folder

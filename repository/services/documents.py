@@ -13,6 +13,7 @@ from audit.services import RequestContext, record
 from config.api import Conflict, api_error
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
+from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
 from repository.tasks import inline_text, queue_text_extraction
 from search import document_changed
@@ -75,6 +76,7 @@ def create_document(
     on_duplicate: str = OnDuplicate.WARN,
 ) -> Created:
     """Store the bytes, then write the document, its first version and the audit event."""
+    ensure_may_file_into(context.user, folder)
     checked = check_upload(upload)
     metadata = validate_metadata(document_type, metadata or {})
     duplicates = exact_duplicates(context.user, checked.sha256)
@@ -186,12 +188,30 @@ def add_version(
 EDITABLE_FIELDS = ("title", "document_type", "folder", "tags", "metadata")
 
 
+def _moves(document: Document, changes: dict[str, Any]) -> bool:
+    return "folder" in changes and is_move(document.folder_id, changes["folder"])
+
+
 def update_document(
     *, context: RequestContext, document: Document, changes: dict[str, Any]
 ) -> Document:
+    """Edit fields; a new `folder` is a move (`repository.services.moves`)."""
+    checked_move = _moves(document, changes)
+    if checked_move:
+        ensure_may_move(context.user, document, changes["folder"])
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
+        details: dict[str, Any] = {}
+        if _moves(document, changes):
+            if not checked_move:
+                raise Conflict("The document moved meanwhile; try again.", code="stale")
+            ensure_not_held(document)
+            destination = changes["folder"]
+            details["moved"] = {
+                "from": document.folder_id,
+                "to": destination.pk if destination is not None else None,
+            }
         changed: dict[str, Any] = {}
         document_type = changes.get("document_type", document.document_type)
         if "metadata" in changes or "document_type" in changes:
@@ -213,7 +233,7 @@ def update_document(
             "document.update",
             object_type="document",
             object_id=document.pk,
-            details={"changed": changed},
+            details={"changed": changed, **details},
         )
         document_changed(document.pk)
     return document

@@ -1,14 +1,15 @@
-"""Folder tree use cases."""
+"""Folder tree use cases. Moving a folder follows `repository.services.moves`."""
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from audit.holds import ensure_folder_not_held
+from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict
 from permissions import tree
 from repository.models import Folder
+from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 
 
 def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
@@ -20,6 +21,7 @@ def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
 
 
 def create_folder(*, context: RequestContext, name: str, parent: Folder | None) -> Folder:
+    ensure_may_file_into(context.user, parent)
     try:
         with transaction.atomic():
             folder = Folder.objects.create(name=name, parent=parent, owner=context.user)
@@ -38,26 +40,36 @@ def create_folder(*, context: RequestContext, name: str, parent: Folder | None) 
     return folder
 
 
+def _moves(folder: Folder, changes: dict[str, Any]) -> bool:
+    return "parent" in changes and is_move(folder.parent_id, changes["parent"])
+
+
 def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str, Any]) -> Folder:
-    if "parent" in changes:
-        _ensure_no_cycle(folder, changes["parent"])
+    """Rename and/or move; a new `parent` is a move."""
+    checked_move = _moves(folder, changes)
+    if checked_move:
+        ensure_may_move(context.user, folder, changes["parent"])
     try:
         with transaction.atomic():
+            folder = Folder.objects.select_for_update().get(pk=folder.pk)
+            details = {
+                key: (value.pk if hasattr(value, "pk") else value) for key, value in changes.items()
+            }
+            moving = _moves(folder, changes)
+            if moving:
+                if not checked_move:
+                    raise Conflict("The folder moved meanwhile; try again.", code="stale")
+                _ensure_no_cycle(folder, changes["parent"])
+                ensure_not_held(folder)
+                details["moved"] = {"from": folder.parent_id, "to": details["parent"]}
             for name in ("name", "parent"):
                 if name in changes:
                     setattr(folder, name, changes[name])
             folder.save()
-            if "parent" in changes:
+            if moving:
                 tree.folder_moved(folder)
             record(
-                context,
-                "folder.update",
-                object_type="folder",
-                object_id=folder.pk,
-                details={
-                    key: (value.pk if hasattr(value, "pk") else value)
-                    for key, value in changes.items()
-                },
+                context, "folder.update", object_type="folder", object_id=folder.pk, details=details
             )
     except IntegrityError as error:
         raise Conflict(
@@ -68,7 +80,7 @@ def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str,
 
 def delete_folder(*, context: RequestContext, folder: Folder) -> None:
     with transaction.atomic():
-        ensure_folder_not_held(folder)
+        ensure_not_held(folder)
         if folder.children.exists() or folder.documents.exists():
             raise Conflict(
                 "The folder is not empty; move or delete its contents first.", code="not_empty"

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from audit.services import context_from, record
 from config.api import Pagination
-from permissions.access import get_document, require_folder_edit
+from permissions.access import get_document
 from permissions.codes import Permission
 from permissions.counts import count_documents_for
 from permissions.principals import is_admin
@@ -70,6 +70,12 @@ def version_of(document: Document, raw: Any) -> Version:
     return version
 
 
+def _reloaded(document: Document) -> Document:
+    return Document.objects.select_related(
+        "owner", "locked_by", "document_type", "current_version__created_by"
+    ).get(pk=document.pk)
+
+
 class DocumentViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[0-9]+"
 
@@ -93,7 +99,6 @@ class DocumentViewSet(viewsets.ViewSet):
         form = DocumentCreateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        require_folder_edit(request.user, data.get("folder"))
         created = services.create_document(
             context=context_from(request),
             upload=data["file"],
@@ -121,11 +126,12 @@ class DocumentViewSet(viewsets.ViewSet):
         document = get_document(request.user, pk, Permission.EDIT)
         form = DocumentUpdateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
-        require_folder_edit(request.user, form.validated_data.get("folder"))
-        services.update_document(
+        document = services.update_document(
             context=context_from(request), document=document, changes=dict(form.validated_data)
         )
-        return Response(DocumentSerializer(get_document(request.user, pk)).data)
+        # Not re-read through the caller's rights: a move may take the document out of their
+        # sight, and the answer is still the state they just wrote.
+        return Response(DocumentSerializer(_reloaded(document)).data)
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from audit.services import context_from
 from config.api import Pagination
 from permissions.access import get_folder, require_admin
+from permissions.codes import Permission
 from permissions.selectors import folders_for
 from repository.models import DocumentType
 from repository.serializers import DocumentTypeSerializer, FolderSerializer
@@ -31,11 +32,10 @@ class FolderViewSet(viewsets.ViewSet):
     def create(self, request: Request) -> Response:
         form = FolderSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
-        parent = form.validated_data.get("parent")
-        if parent is not None:
-            get_folder(request.user, parent.pk, manage=True)
         folder = folder_services.create_folder(
-            context=context_from(request), name=form.validated_data["name"], parent=parent
+            context=context_from(request),
+            name=form.validated_data["name"],
+            parent=form.validated_data.get("parent"),
         )
         return Response(FolderSerializer(folder).data, status=status.HTTP_201_CREATED)
 
@@ -57,7 +57,7 @@ class FolderViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={204: None})
     def destroy(self, request: Request, pk: str) -> Response:
-        folder = get_folder(request.user, pk, manage=True)
+        folder = get_folder(request.user, pk, permission=Permission.DELETE)
         folder_services.delete_folder(context=context_from(request), folder=folder)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -4,6 +4,9 @@ Operations come from the same enumeration drf-spectacular builds the OpenAPI sch
 new endpoint without a row in RULES fails this suite: add one (PUBLIC for operations that are
 open to every authenticated caller by design).
 
+Moves are PATCHes with a `folder` or `parent`, so they have rows of their own in MOVES, as have
+the paths a legal hold must stop. A rule may name the audit event a successful call writes.
+
 Callers: owner (alice, owns the folder and the document), granted (bob: every permission through
 group `legal` on the folder), denied (carol: in `sales`, which may view, but denied everything by
 name on the folder), viewer (dave: `sales`, view only), stranger (eve: no grants), records manager
@@ -21,7 +24,7 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from audit.models import LegalHold
+from audit.models import AuditEvent, LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
 
 ROLES = ("owner", "granted", "denied", "viewer", "stranger", "records_manager", "admin")
@@ -69,6 +72,7 @@ class Rule:
     query: str = ""
     params: dict[str, str] = field(default_factory=dict)  # path parameter -> world key
     session: bool = False  # a browser page: signed in with a session, not a token
+    event: str = ""  # the audit action each successful call must write
 
 
 def _file(name: str) -> io.BytesIO:
@@ -91,10 +95,15 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/document-types/"): Rule(PUBLIC_200),
     ("GET", "/api/v1/documents/"): Rule(PUBLIC_200),
     ("POST", "/api/v1/documents/"): Rule(
-        PUBLIC_201, body=lambda w: {"file": _file(w["tag"])}, multipart=True
+        PUBLIC_201,
+        body=lambda w: {"file": _file(w["tag"])},
+        multipart=True,
+        event="document.create",
     ),
     ("GET", "/api/v1/folders/"): Rule(PUBLIC_200),
-    ("POST", "/api/v1/folders/"): Rule(PUBLIC_201, body=lambda w: {"name": f"new {w['tag']}"}),
+    ("POST", "/api/v1/folders/"): Rule(
+        PUBLIC_201, body=lambda w: {"name": f"new {w['tag']}"}, event="folder.create"
+    ),
     ("GET", "/api/v1/search/"): Rule(PUBLIC_200, query="?q=matrix"),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
@@ -116,8 +125,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     # Documents.
     ("GET", DOC): Rule(READ),
-    ("PATCH", DOC): Rule(needs(200), body=lambda w: {"title": "renamed"}),
-    ("DELETE", DOC): Rule(needs(204)),
+    ("PATCH", DOC): Rule(needs(200), body=lambda w: {"title": "renamed"}, event="document.update"),
+    ("DELETE", DOC): Rule(needs(204), event="document.delete"),
     ("GET", DOC + "acl/"): Rule(needs(200)),
     ("PUT", DOC + "acl/"): Rule(
         needs(200), body=lambda w: {"entries": [entry("group:legal", *ALL)]}
@@ -140,8 +149,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", DOC + "lock/"): Rule(needs(200)),
     # Folders.
     ("GET", FOLDER): Rule(READ),
-    ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}),
-    ("DELETE", FOLDER): Rule(needs(204), params={"pk": "empty_folder"}),
+    ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}, event="folder.update"),
+    ("DELETE", FOLDER): Rule(needs(204), params={"pk": "empty_folder"}, event="folder.delete"),
     ("GET", FOLDER + "acl/"): Rule(needs(200)),
     ("PUT", FOLDER + "acl/"): Rule(
         needs(200),
@@ -170,6 +179,73 @@ RULES: dict[tuple[str, str], Rule] = {
 def _operations() -> list[tuple[str, str]]:
     endpoints = EndpointEnumerator().get_api_endpoints()
     return sorted({(method, path) for path, _, method, _ in endpoints})
+
+
+def _into(key: str, field: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda world: {field: world[key]}
+
+
+# Variants of the operations above. The world's `other` document is under a legal hold, and
+# the world's folder holds it; `own_folder` is a folder the caller owns (made for each caller);
+# `viewed_folder` one that the owner lets `legal` and `sales` view, no more.
+NOT_VIEWED_DESTINATION = statuses(200, 403, 404, 403, 404, 404, 200)
+MOVES: dict[str, tuple[str, str, Rule]] = {
+    "a document into the caller's folder": (
+        "PATCH",
+        DOC,
+        Rule(needs(200), body=_into("own_folder", "folder"), event="document.update"),
+    ),
+    "a document to the root": (
+        "PATCH",
+        DOC,
+        Rule(needs(200), body=lambda w: {"folder": None}, event="document.update"),
+    ),
+    "a document into a folder the caller only views": (
+        "PATCH",
+        DOC,
+        Rule(NOT_VIEWED_DESTINATION, body=_into("viewed_folder", "folder")),
+    ),
+    "a folder into the caller's folder": (
+        "PATCH",
+        FOLDER,
+        Rule(
+            needs(200),
+            body=_into("own_folder", "parent"),
+            params={"pk": "empty_folder"},
+            event="folder.update",
+        ),
+    ),
+    "a folder to the root": (
+        "PATCH",
+        FOLDER,
+        Rule(
+            needs(200),
+            body=lambda w: {"parent": None},
+            params={"pk": "empty_folder"},
+            event="folder.update",
+        ),
+    ),
+    "a folder into a folder the caller only views": (
+        "PATCH",
+        FOLDER,
+        Rule(
+            NOT_VIEWED_DESTINATION,
+            body=_into("viewed_folder", "parent"),
+            params={"pk": "empty_folder"},
+        ),
+    ),
+    "a held document": (
+        "PATCH",
+        DOC,
+        Rule(needs(409), body=_into("own_folder", "folder"), params={"pk": "other"}),
+    ),
+    "a held document to the trash": ("DELETE", DOC, Rule(needs(409), params={"pk": "other"})),
+    "a folder holding a held document": (
+        "PATCH",
+        FOLDER,
+        Rule(needs(409), body=_into("own_folder", "parent")),
+    ),
+}
 
 
 def _client(user: User) -> APIClient:
@@ -245,12 +321,42 @@ def test_operation_answers_each_caller_as_its_rule_says(
         f"{method} {template} has no permission rule: add it to RULES in {__file__} "
         "(who may call it: owner, granted, denied, viewer, stranger, records manager, admin)."
     )
+    _check(method, template, rule, matrix_clients, users)
+
+
+@pytest.mark.parametrize("name", sorted(MOVES))
+def test_move_answers_each_caller_as_its_rule_says(
+    name: str, matrix_clients: dict[str, APIClient], users: dict[str, User]
+) -> None:
+    method, template, rule = MOVES[name]
+    _check(method, template, rule, matrix_clients, users, destinations=True)
+
+
+def _check(
+    method: str,
+    template: str,
+    rule: Rule,
+    clients: dict[str, APIClient],
+    users: dict[str, User],
+    *,
+    destinations: bool = False,
+) -> None:
     failures = []
-    shared = _world(matrix_clients, users, "shared") if method == "GET" else None
+    shared = _world(clients, users, "shared") if method == "GET" else None
     for index, role in enumerate(ROLES):
         # Reads share one world; writes get a fresh one per caller.
-        world = shared or _world(matrix_clients, users, f"{index}")
-        client = matrix_clients[role]
+        world = shared or _world(clients, users, f"{index}")
+        client = clients[role]
+        if destinations:
+            world["own_folder"] = make_folder(client, f"own {index}")
+            world["viewed_folder"] = make_folder(clients["owner"], f"viewed {index}")
+            grant(
+                clients["owner"],
+                "folders",
+                world["viewed_folder"],
+                entry("group:legal", "view"),
+                entry("group:sales", "view"),
+            )
         path = _path(template, rule, world)
         body = rule.body(world)
         if method == "POST" and template == "/api/v1/auth/token/":
@@ -261,6 +367,7 @@ def test_operation_answers_each_caller_as_its_rule_says(
         revoked = None
         if method == "DELETE" and template == "/api/v1/auth/token/":
             revoked = Token.objects.get(user__username=USERNAMES[role])
+        events_before = _events(rule.event, role)
         call = getattr(client, method.lower())
         if body is None:
             response = call(path)
@@ -270,7 +377,17 @@ def test_operation_answers_each_caller_as_its_rule_says(
             Token.objects.create(user_id=revoked.user_id, key=revoked.key)
         if response.status_code != rule.expected[role]:
             failures.append(f"{role}: {response.status_code} != {rule.expected[role]}")
+        elif (
+            rule.event and response.status_code < 300 and _events(rule.event, role) == events_before
+        ):
+            failures.append(f"{role}: no {rule.event} event")
     assert not failures, f"{method} {template}: " + "; ".join(failures)
+
+
+def _events(action: str, role: str) -> int:
+    if not action:
+        return 0
+    return AuditEvent.objects.filter(action=action, actor_username=USERNAMES[role]).count()
 
 
 def test_every_rule_names_a_real_operation() -> None:
