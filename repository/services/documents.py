@@ -11,6 +11,7 @@ from rest_framework import exceptions
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict, api_error
+from config.text import require_valid_text
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
@@ -75,6 +76,7 @@ def create_document(
     on_duplicate: str = OnDuplicate.WARN,
 ) -> Created:
     """Store the bytes, then write the document, its first version and the audit event."""
+    require_valid_text(title=title, tags=tags or [], metadata=metadata or {})
     checked = check_upload(upload)
     metadata = validate_metadata(document_type, metadata or {})
     duplicates = exact_duplicates(context.user, checked.sha256)
@@ -160,6 +162,7 @@ def ensure_not_locked_by_other(document: Document, user: Any) -> None:
 def add_version(
     *, context: RequestContext, document: Document, upload: Any, comment: str = ""
 ) -> Version:
+    require_valid_text(comment=comment)
     checked = check_upload(upload)
     ensure_not_locked_by_other(document, context.user)
     text = _read_text_now(checked)  # before storing: a blob folder takes the file over
@@ -189,6 +192,9 @@ EDITABLE_FIELDS = ("title", "document_type", "folder", "tags", "metadata")
 def update_document(
     *, context: RequestContext, document: Document, changes: dict[str, Any]
 ) -> Document:
+    require_valid_text(
+        **{name: changes[name] for name in ("title", "tags", "metadata") if name in changes}
+    )
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)

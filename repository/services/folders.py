@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from audit.holds import ensure_folder_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict
+from config.text import require_valid_text
 from permissions import tree
 from repository.models import Folder
 
@@ -20,6 +21,7 @@ def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
 
 
 def create_folder(*, context: RequestContext, name: str, parent: Folder | None) -> Folder:
+    require_valid_text(name=name)
     try:
         with transaction.atomic():
             folder = Folder.objects.create(name=name, parent=parent, owner=context.user)
@@ -39,6 +41,7 @@ def create_folder(*, context: RequestContext, name: str, parent: Folder | None) 
 
 
 def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str, Any]) -> Folder:
+    require_valid_text(**{key: changes[key] for key in ("name",) if key in changes})
     if "parent" in changes:
         _ensure_no_cycle(folder, changes["parent"])
     try:
