@@ -6,9 +6,10 @@ delete exactly the rows read. A change committed after the rows were read has it
 and is written later with a higher ticket, so the engine, which keeps the highest version,
 always ends on the newest state. When the engine is down the rows stay, with back-off.
 
-A document whose record cannot be built, or which the engine refuses, fails alone: its row is
-set aside with the reason (`search_check` lists it, `/healthz` counts it) and the rest of the
-batch goes in. The next successful index of that document removes the set-aside row.
+A document whose record cannot be built, or which the engine refuses, fails alone: it is
+withdrawn from the index, its row is set aside with the reason (`search_check` lists it,
+`/healthz` counts it) and the rest of the batch goes in. The next successful index of that
+document removes the set-aside row.
 """
 
 import logging
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from search.backends import RecordsRejected, SearchBackend, SearchUnavailable, get_backend
 from search.models import IndexOutbox, ReindexJob, VersionTicket
-from search.records import IndexRecord, build_records
+from search.records import IndexRecord, build_records, tombstone
 
 logger = logging.getLogger(__name__)
 
@@ -172,16 +173,28 @@ def write_documents(
 ) -> dict[int, str]:
     """Index the documents' current state (tombstones for trashed or missing ones) into the
     live index and any index a reindex is building, or into `index` alone; return the
-    documents that could not be indexed, with the reason. Raises while the engine is down."""
+    documents that could not be indexed, with the reason. Raises while the engine is down.
+
+    A document that could not be indexed is withdrawn (a tombstone) rather than left as it
+    was: its old entry may name viewers who have lost access since.
+    """
     version = take_ticket()
     records, failures = build_each(document_ids, build)
-    failures.update(write_each(backend, records, version, index=index))
-    if index is None:
-        written = [record for record in records if record.id not in failures]
-        for job in ReindexJob.objects.filter(backend=backend.name, finished_at__isnull=True):
-            if backend.index_exists(job.target):
-                failures.update(write_each(backend, written, version, index=job.target))
+    targets = [index] if index is not None else _live_and_building(backend)
+    for target in targets:
+        writable = [record for record in records if record.id not in failures]
+        failures.update(write_each(backend, writable, version, index=target))
+    if failures:
+        withdrawn = [tombstone(document_id) for document_id in sorted(failures)]
+        for target in targets:
+            backend.write(withdrawn, version, index=target)
     return failures
+
+
+def _live_and_building(backend: SearchBackend) -> list[str | None]:
+    """The live index (None) and the indexes unfinished reindex jobs are building."""
+    jobs = ReindexJob.objects.filter(backend=backend.name, finished_at__isnull=True)
+    return [None, *(job.target for job in jobs if backend.index_exists(job.target))]
 
 
 def set_aside(failures: dict[int, str], rows: list[tuple[int, int]] | None = None) -> None:
