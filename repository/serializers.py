@@ -110,7 +110,7 @@ class MetadataField(serializers.JSONField):
         if isinstance(data, str):
             try:
                 data = json.loads(data) if data.strip() else {}
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise serializers.ValidationError("Metadata is not valid JSON.") from None
         if not isinstance(data, dict):
             raise serializers.ValidationError("Metadata must be a JSON object.")

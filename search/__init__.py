@@ -23,7 +23,8 @@ def documents_changed(document_ids: Iterable[int]) -> None:
 
 
 def health_report() -> dict[str, Any]:
-    """Backend, whether the engine answers, and the outbox lag; search down is not fatal."""
+    """Backend, whether the engine answers, the outbox lag and the number of documents set
+    aside by the indexer; search down is not fatal."""
     from search.backends import backend_name, get_backend
     from search.indexer import pending_summary
 

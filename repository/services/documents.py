@@ -11,6 +11,7 @@ from rest_framework import exceptions
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict, api_error
+from config.text import require_valid_text
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
@@ -76,6 +77,7 @@ def create_document(
     on_duplicate: str = OnDuplicate.WARN,
 ) -> Created:
     """Store the bytes, then write the document, its first version and the audit event."""
+    require_valid_text(title=title, tags=tags or [], metadata=metadata or {})
     ensure_may_file_into(context.user, folder)
     checked = check_upload(upload)
     metadata = validate_metadata(document_type, metadata or {})
@@ -162,6 +164,7 @@ def ensure_not_locked_by_other(document: Document, user: Any) -> None:
 def add_version(
     *, context: RequestContext, document: Document, upload: Any, comment: str = ""
 ) -> Version:
+    require_valid_text(comment=comment)
     checked = check_upload(upload)
     ensure_not_locked_by_other(document, context.user)
     text = _read_text_now(checked)  # before storing: a blob folder takes the file over
@@ -196,6 +199,9 @@ def update_document(
     *, context: RequestContext, document: Document, changes: dict[str, Any]
 ) -> Document:
     """Edit fields; a new `folder` is a move (`repository.services.moves`)."""
+    require_valid_text(
+        **{name: changes[name] for name in ("title", "tags", "metadata") if name in changes}
+    )
     checked_move = _moves(document, changes)
     if checked_move:
         ensure_may_move(context.user, document, changes["folder"])

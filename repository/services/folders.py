@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict
+from config.text import require_valid_text
 from permissions import tree
 from repository.models import Folder
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
@@ -21,6 +22,7 @@ def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
 
 
 def create_folder(*, context: RequestContext, name: str, parent: Folder | None) -> Folder:
+    require_valid_text(name=name)
     ensure_may_file_into(context.user, parent)
     try:
         with transaction.atomic():
@@ -46,6 +48,7 @@ def _moves(folder: Folder, changes: dict[str, Any]) -> bool:
 
 def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str, Any]) -> Folder:
     """Rename and/or move; a new `parent` is a move."""
+    require_valid_text(**{key: changes[key] for key in ("name",) if key in changes})
     checked_move = _moves(folder, changes)
     if checked_move:
         ensure_may_move(context.user, folder, changes["parent"])

@@ -7,6 +7,7 @@ from django.conf import settings
 from search.backends.base import (
     Hit,
     IndexedEntry,
+    RecordsRejected,
     SearchBackend,
     SearchOutcome,
     SearchRequest,
@@ -16,6 +17,7 @@ from search.backends.base import (
 __all__ = [
     "Hit",
     "IndexedEntry",
+    "RecordsRejected",
     "SearchBackend",
     "SearchOutcome",
     "SearchRequest",

@@ -16,6 +16,14 @@ class SearchUnavailable(Exception):
     """The search engine cannot be reached or refused to work; the caller may retry."""
 
 
+class RecordsRejected(Exception):
+    """The engine refused some records for what they hold; the others of the write went in."""
+
+    def __init__(self, reasons: dict[int, str]) -> None:
+        super().__init__(f"{len(reasons)} records rejected")
+        self.reasons = reasons
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     query: Node | None
@@ -63,7 +71,10 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def write(self, records: list[IndexRecord], version: int, *, index: str | None = None) -> None:
-        """Index (or tombstone) the records at `version`, in the live index or `index`."""
+        """Index (or tombstone) the records at `version`, in the live index or `index`.
+
+        Raises RecordsRejected, after writing the rest, for records the engine refuses by
+        content, and SearchUnavailable when the engine does not answer."""
 
     @abstractmethod
     def entries(self, *, index: str | None = None) -> Iterator[IndexedEntry]:

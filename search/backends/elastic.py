@@ -21,6 +21,7 @@ from search.backends.base import (
     FACET_SIZE,
     Hit,
     IndexedEntry,
+    RecordsRejected,
     SearchBackend,
     SearchOutcome,
     SearchRequest,
@@ -306,15 +307,21 @@ class ElasticsearchBackend(SearchBackend):
             refresh="wait_for" if index is None else False,
             require_alias=index is None,
         )
-        failures = [
-            error
-            for error in errors
-            if next(iter(error.values())).get("status") != 409  # a newer version is there
-        ]
+        items = [next(iter(error.values())) for error in errors]
+        # 409: a newer version is there. 400: this document does not fit (its content); the
+        # rest (429 too busy, 5xx) is the engine's trouble and worth a retry of everything.
+        failures = [item for item in items if item.get("status") not in (400, 409)]
         if failures:
             raise SearchUnavailable(
                 f"elasticsearch rejected {len(failures)} writes: {failures[:3]}"
             )
+        rejected = {
+            int(item["_id"]): f"elasticsearch refused it: {item.get('error')}"[:500]
+            for item in items
+            if item.get("status") == 400
+        }
+        if rejected:
+            raise RecordsRejected(rejected)
 
     def search(self, request: SearchRequest) -> SearchOutcome:
         self._ensure_ready()

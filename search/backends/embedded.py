@@ -25,6 +25,7 @@ from search.backends.base import (
     FACET_SIZE,
     Hit,
     IndexedEntry,
+    RecordsRejected,
     SearchBackend,
     SearchOutcome,
     SearchRequest,
@@ -342,6 +343,7 @@ class EmbeddedBackend(SearchBackend):
         if not records:
             return
         name = index or self.live_index()
+        documents, rejected = self._documents(records, version)
         with self._file_lock(name):
             engine = self._open(name)
             try:
@@ -352,11 +354,11 @@ class EmbeddedBackend(SearchBackend):
                     heap_size=256_000_000 if large else 32_000_000, num_threads=0 if large else 1
                 )
                 try:
-                    for record in records:
-                        if current.get(record.id, -1) >= version:
+                    for document_id, document in documents:
+                        if current.get(document_id, -1) >= version:
                             continue  # a newer (or the same) version is indexed already
-                        writer.delete_documents_by_term("id", record.id)
-                        writer.add_document(_document(record, version))
+                        writer.delete_documents_by_term("id", document_id)
+                        writer.add_document(document)
                     writer.commit()
                     writer.wait_merging_threads()
                 finally:
@@ -364,6 +366,21 @@ class EmbeddedBackend(SearchBackend):
                 engine.reload()
             except ENGINE_ERRORS as error:
                 raise SearchUnavailable(f"search index write failed: {error}") from error
+        if rejected:
+            raise RecordsRejected(rejected)
+
+    @staticmethod
+    def _documents(records: list[IndexRecord], version: int) -> tuple[list[Any], dict[int, str]]:
+        """Engine documents of the records, and why tantivy refused some (a str it cannot
+        hold, such as an unpaired surrogate, fails here and not in the writer)."""
+        documents = []
+        rejected = {}
+        for record in records:
+            try:
+                documents.append((record.id, _document(record, version)))
+            except ENGINE_ERRORS as error:
+                rejected[record.id] = f"{error.__class__.__name__}: {error}"
+        return documents, rejected
 
     @staticmethod
     def _versions(searcher: Any, ids: list[int]) -> dict[int, int]:

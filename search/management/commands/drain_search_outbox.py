@@ -22,6 +22,7 @@ class Command(BaseCommand):
             summary = pending_summary()
             self.stdout.write(
                 f"indexed {report.indexed}, failed {report.failed}, "
+                f"set aside {summary['set_aside']} (search_check lists them), "
                 f"pending {summary['outbox_lag']}" + (f": {report.error}" if report.error else "")
             )
             if not options["loop"]:

@@ -2,7 +2,8 @@
 
 Search keeps answering from the old index meanwhile; changes made during the rebuild are
 written to both (the indexer sees the unfinished job). Interrupted, it resumes where the
-last batch ended; `--restart` throws the half-built index away instead.
+last batch ended; `--restart` throws the half-built index away instead. A document that cannot
+be indexed is set aside, as by the indexer, and the rebuild goes on.
 """
 
 from typing import Any
@@ -13,7 +14,7 @@ from tqdm import tqdm
 
 from repository.models import Document
 from search.backends import get_backend
-from search.indexer import take_ticket
+from search.indexer import set_aside, write_documents
 from search.models import ReindexJob
 from search.records import build_records
 
@@ -46,8 +47,7 @@ class Command(BaseCommand):
         ) as progress:
             for start in range(0, len(ids), size):
                 batch = ids[start : start + size]
-                version = take_ticket()
-                backend.write(build_records(batch), version, index=job.target)
+                set_aside(write_documents(backend, batch, index=job.target, build=build_records))
                 job.last_document_id = batch[-1]
                 job.indexed += len(batch)
                 job.save(update_fields=["last_document_id", "indexed"])
