@@ -77,7 +77,7 @@ def test_staged_zip_whose_directory_is_too_large_to_read_back_is_refused(
     """Past the read-back limit (lowered here from 64 MiB) the upload is refused, not
     accepted as a plain zip whose members were never looked at."""
     settings.KONTOR_STAGED_UPLOAD_BYTES = STAGED
-    monkeypatch.setattr(uploads, "MAX_DIRECTORY_READ_BACK", 1024 * 1024)
+    monkeypatch.setattr(uploads, "MAX_READ_BACK", 1024 * 1024)
     content = _java_archive()
     response = upload(alice, content, "data.zip")
     assert response.status_code == 415, response.content
