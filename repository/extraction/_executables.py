@@ -226,6 +226,7 @@ def _program_among(members: list[Member], nested: list[Member]) -> ArchivedProgr
 def _nested_program(
     source: Source, member: Member, budget: InspectionBudget, *, depth: int
 ) -> ArchivedProgram | None:
+    budget.take_archive()  # opening one costs reads and setup, however small it is
     inner = open_member(source, member, budget)
     if inner is None:
         return None  # damaged data: no tool unpacks it either

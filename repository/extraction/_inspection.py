@@ -20,15 +20,22 @@ class InspectionLimitReached(Exception):
 
 
 class InspectionBudget:
-    """How many more archive entries and bytes detection may read for one file."""
+    """How many more archive entries, archives inside archives and bytes detection may read
+    for one file."""
 
-    def __init__(self, *, entries: int, byte_count: int) -> None:
+    def __init__(self, *, entries: int, archives: int, byte_count: int) -> None:
         self.entries = entries
+        self.archives = archives
         self.byte_count = byte_count
 
     def take_entries(self, count: int) -> None:
         self.entries -= count
         if self.entries < 0:
+            raise InspectionLimitReached
+
+    def take_archive(self) -> None:
+        self.archives -= 1
+        if self.archives < 0:
             raise InspectionLimitReached
 
     def take_bytes(self, count: int) -> None:

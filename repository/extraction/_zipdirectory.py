@@ -154,6 +154,8 @@ def _members(
             names: tuple[str, ...] = (raw_name.decode("ascii"),)
         else:
             names = (raw_name.decode("utf-8" if flags & _UTF8_FLAG else "cp437", "replace"),)
+        if b"\x00" in raw_name:  # unpackers written in C end the name there
+            names += (names[0].partition("\x00")[0],)
         if extra_length:
             extra = directory[extra_start : extra_start + extra_length]
             for field_id, data in _extra_fields(extra):

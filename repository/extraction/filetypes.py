@@ -49,9 +49,10 @@ SVG = "image/svg+xml"
 OCTET_STREAM = "application/octet-stream"
 
 # A zip's members, and those of the zips inside it, are checked for programs up to these
-# sizes: entries, and bytes read beyond the head and tail or inflated. More is refused (the
-# upload handler reads no more back for a staged upload: MAX_INSPECTED_BYTES).
+# sizes: entries, zips opened inside, and bytes read beyond the head and tail or inflated.
+# More is refused (a staged upload has no more read back: MAX_INSPECTED_BYTES).
 MAX_INSPECTED_ENTRIES = 100_000
+MAX_INSPECTED_ARCHIVES = 1_000
 MAX_INSPECTED_BYTES = 64 * MIB
 _PDF_HEADER_WINDOW = 1024  # readers accept junk before %PDF- within the first KB
 _MIMETYPE_MEMBER_BYTES = 256
@@ -118,7 +119,11 @@ def detect_type(path: str, filename: str) -> str:
 
 def detect_file_type(file: BinaryIO, filename: str) -> str:
     """`detect_type` for a file open for reading; it is only read through seek and read."""
-    budget = InspectionBudget(entries=MAX_INSPECTED_ENTRIES, byte_count=MAX_INSPECTED_BYTES)
+    budget = InspectionBudget(
+        entries=MAX_INSPECTED_ENTRIES,
+        archives=MAX_INSPECTED_ARCHIVES,
+        byte_count=MAX_INSPECTED_BYTES,
+    )
     extension = extension_of(filename)
     try:
         sample = Sample(file, budget)
@@ -147,8 +152,8 @@ def detect_file_type(file: BinaryIO, filename: str) -> str:
 
 def uninspectable_archive(filename: str, *, reason: str = "") -> UninspectableArchive:
     why = reason or (
-        f"over {MAX_INSPECTED_ENTRIES} entries or {MAX_INSPECTED_BYTES // MIB} MiB to read, "
-        "with the archives inside it"
+        f"over {MAX_INSPECTED_ENTRIES} entries, {MAX_INSPECTED_ARCHIVES} zips inside or "
+        f"{MAX_INSPECTED_BYTES // MIB} MiB to read"
     )
     return UninspectableArchive(
         f"“{filename}” is a zip archive that cannot be checked for programs ({why}); "

@@ -343,6 +343,13 @@ def test_names_that_unzip_writes_instead_are_checked(tmp_path: Path) -> None:
         detect_type(path, "docs.zip")
 
 
+def test_names_are_also_read_as_c_unpackers_read_them(tmp_path: Path) -> None:
+    """A NUL ends a name for unpackers written in C: "setup.exe\\0.txt" unpacks as setup.exe."""
+    content = zip_bytes({"setup.exe#.txt": b"MZ"}).replace(b"setup.exe#", b"setup.exe\x00")
+    with pytest.raises(ForbiddenFileType, match=r"\.exe file"):
+        detect_type(write(tmp_path / "a", content), "docs.zip")
+
+
 def test_archives_nested_deeper_than_checked_are_refused(tmp_path: Path) -> None:
     """Two levels of zips inside the upload are read; a third is refused, not passed unread."""
     two_levels = {"a.zip": zip_bytes({"b.zip": zip_bytes({"c.txt": b"x"})})}
@@ -372,6 +379,17 @@ def test_archives_inside_are_read_within_the_inspection_budget(
     assert detect_type(path, "a.zip") == types.ZIP
     monkeypatch.setattr(types, "MAX_INSPECTED_BYTES", len(inner) // 2)
     with pytest.raises(UninspectableArchive, match="cannot be checked"):
+        detect_type(path, "a.zip")
+
+
+def test_the_number_of_archives_opened_inside_is_bounded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each inner zip costs an opening however small: past the limit the upload is refused."""
+    path = write_zip(tmp_path / "a", {f"{number}.zip": zip_bytes({}) for number in range(3)})
+    assert detect_type(path, "a.zip") == types.ZIP
+    monkeypatch.setattr(types, "MAX_INSPECTED_ARCHIVES", 2)
+    with pytest.raises(UninspectableArchive, match="2 zips inside"):
         detect_type(path, "a.zip")
 
 
