@@ -170,7 +170,7 @@ def package_kind(names: list[str]) -> str | None:
         return "Java archive (.jar)"
     if "extension.vsixmanifest" in folded:
         return "Visual Studio extension (.vsix)"
-    if any(_APP_BUNDLE.search(name) for name in folded):
+    if any(".app/" in name and _APP_BUNDLE.search(name) for name in folded):
         return "macOS application bundle (.app)"
     return None
 
