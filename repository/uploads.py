@@ -4,8 +4,9 @@ Large uploads in S3 mode are streamed to the store in parts while they arrive in
 (`repository.staging`), so storing them does not wait for the whole body first. Their temporary
 file then holds only the head and the tail of the body, the parts type detection reads (the
 file has its full length, the middle is a hole): the bytes are written once, to the store.
-Where a zip's central directory reaches into the hole, that part is read back from the
-staged object, so detection sees the whole directory, as in the file uploaded whole.
+What type detection reads in the hole (a zip's directory, the archives inside it, a PE
+header) is read back from the staged object, so detection sees what it sees in the file
+uploaded whole.
 """
 
 import contextlib
@@ -13,8 +14,8 @@ import hashlib
 import io
 import logging
 import os
-import zipfile
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,17 +23,14 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, TemporaryFileUploadHandler
 
-from repository.extraction._zipguard import read_end_record
-from repository.extraction.filetypes import MAX_INSPECTED_DIRECTORY_BYTES
+from repository.extraction import MAX_INSPECTED_BYTES, detect_file_type
 
 logger = logging.getLogger(__name__)
 
-# The most of a zip's central directory read back from the store into the hole. Detection
-# reads at most 10,000 entries, some 2 MiB with usual names; an archive needing more is
-# refused rather than accepted unread.
-MAX_DIRECTORY_READ_BACK = MAX_INSPECTED_DIRECTORY_BYTES  # detection checks no more
-# The heads extraction.filetypes takes for a zip; only those files have a directory read.
-_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# The most read back from the store into the hole. Detection itself reads no more beyond its
+# head and tail (it refuses a zip needing more), so this only guards against a reader gone
+# wrong: an upload needing more is refused rather than accepted unread.
+MAX_READ_BACK = MAX_INSPECTED_BYTES
 
 
 class HashedUploadedFile(TemporaryUploadedFile):
@@ -47,8 +45,8 @@ class HashedUploadedFile(TemporaryUploadedFile):
     staged_key: str | None = None
     # The store failed while a staged upload arrived: the body is lost, the upload is refused.
     staging_failed: bool = False
-    # A staged zip whose central directory is too large to read back: refused, since its
-    # members (a Java archive's, say) could not be checked.
+    # A staged upload needing more read back than MAX_READ_BACK to be checked: refused, since
+    # its members (a Java archive's, say) could not be checked.
     directory_too_large: bool = False
 
     def close(self) -> None:
@@ -64,8 +62,8 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     # 1 MiB chunks cut the per-chunk work of reading, hashing and staging a large upload.
     chunk_size = 1024 * 1024
     # Kept on disk from a staged upload: type detection reads the first 8 KiB (a generous
-    # 1 MiB is kept) and a zip's end records in the last 64 KiB; a central directory longer
-    # than the tail is completed from the store (`_read_back_zip_directory`).
+    # 1 MiB is kept) and a zip's end records in the last 64 KiB; what it reads in between is
+    # completed from the store (`_read_back_inspected_parts`).
     head_bytes = 1024 * 1024
     tail_bytes = 4 * 1024 * 1024
     request_length: int | None = None
@@ -112,7 +110,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
             uploaded.staging_failed = uploaded.staged_key is None
             self.staged = None
             if uploaded.staged_key and hole:
-                _read_back_zip_directory(uploaded, hole)
+                _read_back_inspected_parts(uploaded, hole)
         return uploaded
 
     def _write_tail(self, file_size: int) -> range:
@@ -136,61 +134,83 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         super().upload_interrupted()
 
 
-def _read_back_zip_directory(uploaded: HashedUploadedFile, hole: range) -> None:
-    """Fill in the parts of the hole that type detection reads in a zip, from the store.
+def _read_back_inspected_parts(uploaded: HashedUploadedFile, hole: range) -> None:
+    """Fill in from the store the parts of the hole that type detection reads.
 
-    A zip's directory is at its end; past the kept tail it would be lost in the hole, and
-    detection would take a Java archive for a plain zip. Rather than locating the directory
-    a second way, the readers detection uses (`read_end_record`, zipfile) run on the kept
-    bytes and note which bytes of the hole they ask for. What they ask for follows from the
-    end records alone, which are in the tail, so one run finds it all, zip64 included.
+    Rather than locating those parts a second way, detection itself runs here on a file that
+    fetches what each read asks for in the hole before it returns; the check that follows
+    reads the same bytes, now on disk. Without a file name detection reads at least what it
+    reads with one (a forbidden name only stops it early), and its verdict here is dropped.
     """
-    with _HoleReads(uploaded.temporary_file_path(), hole) as file:
-        if file.read(len(_ZIP_SIGNATURES[0])) not in _ZIP_SIGNATURES:
-            return
-        read_end_record(file)
-        # zipfile fails where it read zeros from the hole; what it asked for is noted.
-        with contextlib.suppress(Exception):
-            zipfile.ZipFile(file).close()
+    storage: Any = storages["blobs"]
+
+    def fill(part: range) -> None:
+        uploaded.seek(part.start)
+        for chunk in storage.read_staged_range(uploaded.staged_key, part.start, part.stop):
+            uploaded.write(chunk)
+        uploaded.flush()  # the filling file reads it back through its own handle
+
+    with (
+        _HoleFilling(uploaded.temporary_file_path(), hole, fill) as file,
+        contextlib.suppress(Exception),
+    ):
+        detect_file_type(file, "")
+    uploaded.seek(0)
     if file.too_large:
         uploaded.directory_too_large = True
-        return
-    storage: Any = storages["blobs"]
-    try:
-        for part in file.missing:
-            uploaded.seek(part.start)
-            for chunk in storage.read_staged_range(uploaded.staged_key, part.start, part.stop):
-                uploaded.write(chunk)
-        uploaded.seek(0)  # flushes: detection opens the file by its path
-    except Exception:
-        logger.exception("could not read back the zip directory of %s", uploaded.staged_key)
+    elif file.failure is not None:
+        logger.error("could not read back parts of %s: %s", uploaded.staged_key, file.failure)
         uploaded.staging_failed = True
 
 
-class _HoleReads(io.FileIO):
-    """A file opened for reading that notes which bytes of `hole` each read asks for.
+class _HoleFilling(io.FileIO):
+    """A file opened for reading whose reads in `hole` are first filled in by `fill`.
 
-    A read that would take the total past MAX_DIRECTORY_READ_BACK returns nothing (zipfile
-    then gives up) and sets `too_large`: a directory claiming gigabytes is not read here.
+    A read that would take the total filled past MAX_READ_BACK returns nothing (detection
+    then sees no more) and sets `too_large`.
     """
 
-    def __init__(self, path: str, hole: range) -> None:
+    def __init__(self, path: str, hole: range, fill: Callable[[range], None]) -> None:
         super().__init__(path, "rb")
         self.hole = hole
-        self.missing: list[range] = []
+        self.fill = fill
+        self.filled: list[range] = []
         self.too_large = False
+        self.failure: Exception | None = None
 
     def read(self, size: int | None = -1, /) -> bytes:
         start = self.tell()
         end = os.fstat(self.fileno()).st_size
         stop = end if size is None or size < 0 else min(start + size, end)
-        missing = range(max(start, self.hole.start), min(stop, self.hole.stop))
-        if missing:
-            if sum(map(len, self.missing)) + len(missing) > MAX_DIRECTORY_READ_BACK:
+        wanted = range(max(start, self.hole.start), min(stop, self.hole.stop))
+        for part in _gaps(wanted, self.filled):
+            if sum(map(len, self.filled)) + len(part) > MAX_READ_BACK:
                 self.too_large = True
                 return b""
-            self.missing.append(missing)
+            try:
+                self.fill(part)
+            except Exception as error:
+                self.failure = error
+                raise
+            self.filled.append(part)
         return super().read(size)
+
+
+def _gaps(wanted: range, filled: list[range]) -> list[range]:
+    """The parts of `wanted` that no range in `filled` covers."""
+    gaps = []
+    position = wanted.start
+    for done in sorted(filled, key=lambda part: part.start):
+        if done.stop <= position or not done:
+            continue
+        if done.start >= wanted.stop:
+            break
+        if done.start > position:
+            gaps.append(range(position, done.start))
+        position = done.stop
+    if position < wanted.stop:
+        gaps.append(range(position, wanted.stop))
+    return gaps
 
 
 def discard_staged(upload: Any) -> None:

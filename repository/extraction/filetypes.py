@@ -2,12 +2,9 @@
 
 The type comes from the bytes: magic signatures, and for zip files the names of their
 members. The file name is consulted only where bytes cannot tell (which kind of plain
-text, which legacy OLE2 Office format) and to refuse executable suffixes.
+text, which legacy OLE2 Office format) and to refuse the names programs go by.
 """
 
-import contextlib
-import os
-import zipfile
 from typing import BinaryIO
 
 import puremagic
@@ -15,13 +12,16 @@ import puremagic
 from ._errors import ForbiddenFileType, UninspectableArchive
 from ._executables import (
     EXECUTABLE_MIME_TYPES,
-    FORBIDDEN_EXTENSIONS,
-    archive_executable_kind,
+    ArchivedProgram,
     executable_kind,
+    program_in_directories,
 )
+from ._inspection import InspectionBudget, InspectionLimitReached, Sample
+from ._launchers import launcher_kind
 from ._limits import MIB
 from ._plain import bom_encoding, decode_incremental, looks_like_text
-from ._zipguard import read_end_record
+from ._program_names import PROGRAM_EXTENSIONS, extension_of
+from ._zipdirectory import Member, NotInspectable, member_head, read_directories
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCM = "application/vnd.ms-word.document.macroEnabled.12"
@@ -48,11 +48,12 @@ JSON = "application/json"
 SVG = "image/svg+xml"
 OCTET_STREAM = "application/octet-stream"
 
-_HEAD_BYTES = 8 * 1024
-# A zip's member names are checked for programs up to these sizes; a larger directory is refused
-# (the upload handler reads as much back for a staged upload: MAX_INSPECTED_DIRECTORY_BYTES).
+# A zip's members, and those of the zips inside it, are checked for programs up to these
+# sizes: entries, zips opened inside, and bytes read beyond the head and tail or inflated.
+# More is refused (a staged upload has no more read back: MAX_INSPECTED_BYTES).
 MAX_INSPECTED_ENTRIES = 100_000
-MAX_INSPECTED_DIRECTORY_BYTES = 64 * MIB
+MAX_INSPECTED_ARCHIVES = 1_000
+MAX_INSPECTED_BYTES = 64 * MIB
 _PDF_HEADER_WINDOW = 1024  # readers accept junk before %PDF- within the first KB
 _MIMETYPE_MEMBER_BYTES = 256
 # Below this many matched bytes a puremagic hit on arbitrary binary is mostly chance.
@@ -105,38 +106,90 @@ _OFFICE_FOLDERS = (("word/", DOCX, DOCM), ("xl/", XLSX, XLSM), ("ppt/", PPTX, PP
 def detect_type(path: str, filename: str) -> str:
     """The MIME type of the file at `path`, judged by its content.
 
-    Raises ForbiddenFileType for executables (ELF, PE/MZ, Mach-O, Java class, #!
-    scripts, Windows shortcuts, Android DEX, .jar/.apk/.appx packages) whatever their
-    name, and for names with an executable suffix whatever their content. Reads the
-    first 8 KB, plus the central directory of zip files; never the whole file.
+    Raises ForbiddenFileType for programs whatever their name: executables (ELF, PE/MZ,
+    Mach-O, Java class, #! scripts, DEX), installers (.msi), disk images (.iso, .vhd), compiled
+    help, text launchers (.url, .inf, scriptlets, .jnlp...), and zips holding any of these or
+    a program name, or being a package (.jar, .apk, .msix); also for names programs go by,
+    whatever the content. Raises UninspectableArchive for a zip too large to check. Reads the
+    head and tail, and within MAX_INSPECTED_BYTES the zip directories; never the whole file.
     """
-    extension = os.path.splitext(filename)[1].lower()
     with open(path, "rb") as file:
-        head = file.read(_HEAD_BYTES)
-        kind = executable_kind(head)
-        if kind is not None:
-            raise _forbidden(filename, kind)
-        if extension in FORBIDDEN_EXTENSIONS:
-            raise ForbiddenFileType(
-                f"“{filename}”: files ending in {extension} can run programs and are not accepted",
-                kind=f"{extension} file",
-            )
-        mime_type = _signature_type(head)
-        if mime_type == ZIP:
-            return _zip_type(file, filename)
-        if mime_type == OLE_STORAGE:
-            return _OLE_BY_EXTENSION.get(extension, OLE_STORAGE)
-        if mime_type is not None:
-            return mime_type
+        return detect_file_type(file, filename)
+
+
+def detect_file_type(file: BinaryIO, filename: str) -> str:
+    """`detect_type` for a file open for reading; it is only read through seek and read."""
+    budget = InspectionBudget(
+        entries=MAX_INSPECTED_ENTRIES,
+        archives=MAX_INSPECTED_ARCHIVES,
+        byte_count=MAX_INSPECTED_BYTES,
+    )
+    extension = extension_of(filename)
+    try:
+        sample = Sample(file, budget)
+        _refuse_programs(sample, filename, extension)
+        # Any zip a tool finds from the end, behind a prefix or not, is checked for programs.
+        directories = read_directories(sample, budget)
+        found = program_in_directories(sample, directories, budget)
+    except InspectionLimitReached as error:
+        raise uninspectable_archive(filename) from error
+    except NotInspectable as error:
+        raise uninspectable_archive(filename, reason=str(error)) from error
+    if found is not None:
+        raise _archived(filename, found)
+    head = sample.head
+    mime_type = _signature_type(head)
+    if mime_type == ZIP:
+        return _zip_type(sample, directories[0] if directories else None)
+    if mime_type == OLE_STORAGE:
+        return _OLE_BY_EXTENSION.get(extension, OLE_STORAGE)
+    if mime_type is not None:
+        return mime_type
     if looks_like_text(head):
         return _text_type(head, extension)
     return _binary_type(head, filename)
+
+
+def uninspectable_archive(filename: str, *, reason: str = "") -> UninspectableArchive:
+    why = reason or (
+        f"over {MAX_INSPECTED_ENTRIES} entries, {MAX_INSPECTED_ARCHIVES} zips inside or "
+        f"{MAX_INSPECTED_BYTES // MIB} MiB to read"
+    )
+    return UninspectableArchive(
+        f"“{filename}” is a zip archive that cannot be checked for programs ({why}); "
+        "such archives are not accepted",
+        kind="uninspectable archive",
+    )
+
+
+def _refuse_programs(sample: Sample, filename: str, extension: str) -> None:
+    kind = executable_kind(sample)
+    if kind is not None:
+        raise _forbidden(filename, kind)
+    if extension in PROGRAM_EXTENSIONS:
+        raise ForbiddenFileType(
+            f"“{filename}”: files ending in {extension} can run programs and are not accepted",
+            kind=f"{extension} file",
+        )
+    kind = launcher_kind(sample.head) if looks_like_text(sample.head) else None
+    if kind is not None:
+        raise _forbidden(filename, kind)
 
 
 def _forbidden(filename: str, kind: str) -> ForbiddenFileType:
     return ForbiddenFileType(
         f"“{filename}” is a program ({kind}), not a document; executable files are not accepted",
         kind=kind,
+    )
+
+
+def _archived(filename: str, found: ArchivedProgram) -> ForbiddenFileType:
+    if not found.path:
+        return _forbidden(filename, found.kind)
+    return ForbiddenFileType(
+        f"“{filename}” holds “{found.path}”, a program ({found.kind}); archives holding "
+        "programs are not accepted",
+        kind=found.kind,
     )
 
 
@@ -154,21 +207,20 @@ def _signature_type(head: bytes) -> str | None:
     return None
 
 
-def _zip_type(file: BinaryIO, filename: str) -> str:
-    names = _zip_member_names(file, filename)
-    if names is None:
+def _zip_type(sample: Sample, members: list[Member] | None) -> str:
+    """The type of a zip from the directory tools take (the last in the file); a zip whose
+    directory no tool finds is still a zip."""
+    if members is None:
         return ZIP
-    kind = archive_executable_kind(names)
-    if kind is not None:
-        raise _forbidden(filename, kind)
-    declared = _odf_mimetype(file) if "mimetype" in names else None
+    by_name = {member.name: member for member in members}
+    declared = _odf_mimetype(sample, by_name["mimetype"]) if "mimetype" in by_name else None
     if declared is not None and (
         declared.startswith("application/vnd.oasis.opendocument.")
         or declared == "application/epub+zip"
     ):
         return declared
-    if "[Content_Types].xml" in names:
-        lowered = [name.lower() for name in names]
+    if "[Content_Types].xml" in by_name:
+        lowered = [name.lower() for name in by_name]
         has_macros = any(name.endswith("vbaproject.bin") for name in lowered)
         for folder, plain_type, macro_type in _OFFICE_FOLDERS:
             if any(name.startswith(folder) for name in lowered):
@@ -176,40 +228,13 @@ def _zip_type(file: BinaryIO, filename: str) -> str:
     return ZIP
 
 
-def _zip_member_names(file: BinaryIO, filename: str) -> list[str] | None:
-    """Member names from the central directory, or None when it is damaged. A directory too
-    large to check (it could hide a program) is refused: UninspectableArchive."""
-    end = read_end_record(file)
-    if end is None:
-        return None
-    if (
-        end.entry_count > MAX_INSPECTED_ENTRIES
-        or end.central_directory_size > MAX_INSPECTED_DIRECTORY_BYTES
-    ):
-        raise UninspectableArchive(
-            f"“{filename}” is a zip archive whose directory is too large to check for programs "
-            f"(over {MAX_INSPECTED_ENTRIES} entries or {MAX_INSPECTED_DIRECTORY_BYTES // MIB} "
-            "MiB); such archives are not accepted",
-            kind="uninspectable archive",
-        )
-    file.seek(0)
+def _odf_mimetype(sample: Sample, member: Member) -> str | None:
+    # Bounded read: no more is inflated than requested, whatever the member claims.
+    data = member_head(sample, member, _MIMETYPE_MEMBER_BYTES)
     try:
-        with zipfile.ZipFile(file) as archive:
-            return archive.namelist()
-    except Exception:  # a damaged zip is still a zip; zipfile raises many types for that
+        return data.decode("ascii").strip() or None
+    except UnicodeDecodeError:
         return None
-
-
-def _odf_mimetype(file: BinaryIO) -> str | None:
-    file.seek(0)
-    # Bounded read: zipfile inflates no more than requested, whatever the member claims.
-    with (
-        contextlib.suppress(Exception),
-        zipfile.ZipFile(file) as archive,
-        archive.open("mimetype") as member,
-    ):
-        return member.read(_MIMETYPE_MEMBER_BYTES).decode("ascii").strip()
-    return None
 
 
 def _text_type(head: bytes, extension: str) -> str:

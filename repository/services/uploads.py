@@ -8,8 +8,13 @@ from rest_framework import exceptions, status
 
 from config.api import PayloadTooLarge, api_error
 from repository.blobs import StorageUnavailable, store_blob
-from repository.extraction import ForbiddenFileType, UninspectableArchive, detect_type
-from repository.uploads import MAX_DIRECTORY_READ_BACK, HashedUploadedFile
+from repository.extraction import (
+    ForbiddenFileType,
+    UninspectableArchive,
+    detect_type,
+    uninspectable_archive,
+)
+from repository.uploads import HashedUploadedFile
 
 MAX_FILENAME = 255
 
@@ -61,13 +66,8 @@ def check_upload(upload: Any) -> CheckedUpload:
         )
     filename = safe_filename(upload.name or "")
     if upload.directory_too_large:
-        limit = MAX_DIRECTORY_READ_BACK // (1024 * 1024)
-        raise api_error(
-            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
-            f"“{filename}” is a zip archive whose directory is too large to check (over "
-            f"{limit} MiB); such archives are not accepted",
-            "uninspectable_archive",
-        )
+        refusal = str(uninspectable_archive(filename))
+        raise api_error(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, refusal, "uninspectable_archive")
     try:
         mime_type = detect_type(upload.temporary_file_path(), filename)
     except ForbiddenFileType as error:

@@ -1,8 +1,10 @@
 """File type detection: types come from content, executables are refused whatever their name."""
 
 import io
+import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -16,7 +18,7 @@ from rest_framework.test import APIClient
 
 from repository.extraction import ForbiddenFileType, UninspectableArchive, detect_type
 from repository.extraction import filetypes as types
-from tests.helpers import new_version, upload
+from tests.helpers import new_version, upload, zip_bytes
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(8) + b"\x02\x00\x3e\x00" + bytes(48)
 PE = (
@@ -292,3 +294,118 @@ def test_a_zip_too_large_to_check_is_refused_on_upload_and_new_version(
     assert refused.status_code == 415, refused.content
     with pytest.raises(UninspectableArchive):
         detect_type(write(tmp_path / "photos.zip", _zip_of(101)), "photos.zip")
+
+
+# ---------------------------------------------------------------- programs inside files
+
+
+def _with_unicode_path(name: str, shown_as: str) -> bytes:
+    """A zip whose member is recorded as `name`, with an Info-ZIP Unicode Path field
+    `shown_as`: the name unzip and 7-Zip write it under."""
+    encoded = shown_as.encode()
+    crc = zlib.crc32(name.encode()).to_bytes(4, "little")
+    field = struct.pack("<2H", 0x7075, 5 + len(encoded)) + b"\x01" + crc + encoded
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo(name)
+        info.extra = field
+        archive.writestr(info, b"MZ")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "filename", ["setup.exe. ", "SETUP.EXE", "a/b\\setup.exe", ".exe", "invoice.pdf.scr"]
+)
+def test_program_suffix_is_the_one_windows_goes_by(tmp_path: Path, filename: str) -> None:
+    """Trailing dots and spaces are dropped and case ignored, as Windows does; only the last
+    suffix counts."""
+    with pytest.raises(ForbiddenFileType, match="can run programs"):
+        detect_type(write(tmp_path / "a", MINIMAL_PDF), filename)
+    assert detect_type(write(tmp_path / "b", MINIMAL_PDF), "setup.exe.pdf") == types.PDF
+
+
+def test_a_zip_is_found_by_the_last_end_record_whose_directory_is_real(tmp_path: Path) -> None:
+    """Java skips an end record whose directory is not where it says and takes the one
+    before; so does detection (zipfile, which takes the last record, would see no zip)."""
+    jar = write_zip(
+        tmp_path / "a", {"META-INF/MANIFEST.MF": b"Main-Class: A\n", "A.class": b"\xca\xfe"}
+    )
+    fake_end_record = b"PK\x05\x06" + bytes(6) + struct.pack("<HLLH", 1, 46, 0, 0)
+    path = write(tmp_path / "b", Path(jar).read_bytes() + b"\n" + fake_end_record)
+    with pytest.raises(ForbiddenFileType, match=r"Java archive"):
+        detect_type(path, "archive.zip")
+
+
+def test_names_that_unzip_writes_instead_are_checked(tmp_path: Path) -> None:
+    """A member recorded as readme.txt that unzip extracts as setup.exe is a program."""
+    path = write(tmp_path / "a", _with_unicode_path("readme.txt", "setup.exe"))
+    with pytest.raises(ForbiddenFileType, match=r"setup\.exe"):
+        detect_type(path, "docs.zip")
+
+
+def test_names_are_also_read_as_c_unpackers_read_them(tmp_path: Path) -> None:
+    """A NUL ends a name for unpackers written in C: "setup.exe\\0.txt" unpacks as setup.exe."""
+    content = zip_bytes({"setup.exe#.txt": b"MZ"}).replace(b"setup.exe#", b"setup.exe\x00")
+    with pytest.raises(ForbiddenFileType, match=r"\.exe file"):
+        detect_type(write(tmp_path / "a", content), "docs.zip")
+
+
+def test_archives_nested_deeper_than_checked_are_refused(tmp_path: Path) -> None:
+    """Two levels of zips inside the upload are read; a third is refused, not passed unread."""
+    two_levels = {"a.zip": zip_bytes({"b.zip": zip_bytes({"c.txt": b"x"})})}
+    assert detect_type(write_zip(tmp_path / "a", two_levels), "a.zip") == types.ZIP
+    three_levels = {"a.zip": zip_bytes({"b.zip": zip_bytes({"c.zip": zip_bytes({})})})}
+    with pytest.raises(UninspectableArchive, match="nested too deep"):
+        detect_type(write_zip(tmp_path / "b", three_levels), "a.zip")
+
+
+def test_an_encrypted_archive_inside_is_refused(tmp_path: Path) -> None:
+    """The password that opens it would show its programs; detection has none."""
+    content = bytearray(zip_bytes({"secret.zip": zip_bytes({"notes.txt": b"x"})}))
+    directory_entry = content.index(b"PK\x01\x02")
+    content[directory_entry + 8] |= 0x1  # the encrypted flag; deflated bytes stand in for cipher
+    content[6] |= 0x1  # and in the local header
+    buffer = io.BytesIO(bytes(content))
+    with pytest.raises(UninspectableArchive, match="encrypted"):
+        detect_type(write(tmp_path / "a", buffer.getvalue()), "a.zip")
+
+
+def test_archives_inside_are_read_within_the_inspection_budget(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """What an inner zip inflates to counts: past the budget the upload is refused."""
+    inner = zip_bytes({f"{number}.txt": bytes(8 * 1024) for number in range(32)})
+    path = write_zip(tmp_path / "a", {"inner.zip": inner})
+    assert detect_type(path, "a.zip") == types.ZIP
+    monkeypatch.setattr(types, "MAX_INSPECTED_BYTES", len(inner) // 2)
+    with pytest.raises(UninspectableArchive, match="cannot be checked"):
+        detect_type(path, "a.zip")
+
+
+def test_the_number_of_archives_opened_inside_is_bounded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each inner zip costs an opening however small: past the limit the upload is refused."""
+    path = write_zip(tmp_path / "a", {f"{number}.zip": zip_bytes({}) for number in range(3)})
+    assert detect_type(path, "a.zip") == types.ZIP
+    monkeypatch.setattr(types, "MAX_INSPECTED_ARCHIVES", 2)
+    with pytest.raises(UninspectableArchive, match="2 zips inside"):
+        detect_type(path, "a.zip")
+
+
+def test_detection_stays_cheap_on_huge_files_that_point_far(tmp_path: Path) -> None:
+    """A 64 GiB (sparse) text starting with MZ, pointing far for its PE header, and a 64 GiB
+    PDF with a zip at its end are typed in milliseconds: a few small reads, no scan."""
+    text = tmp_path / "huge.txt"
+    with open(text, "wb") as file:
+        file.write(b"MZ" + b"z" * 58 + b"\x7f\x7f\x7f\x7f" + b"Mozambique. " * 1000)
+        file.truncate(64 * 1024**3)
+    pdf = tmp_path / "huge.pdf"
+    with open(pdf, "wb") as file:
+        file.write(MINIMAL_PDF)
+        file.seek(64 * 1024**3)
+        file.write(zip_bytes({"scan.txt": b"x"}))
+    started = time.perf_counter()
+    assert detect_type(str(text), "huge.txt") == types.TEXT_PLAIN
+    assert detect_type(str(pdf), "huge.pdf") == types.PDF
+    assert time.perf_counter() - started < 0.5
