@@ -1,9 +1,9 @@
 """The system check that the database holds the triggers its apps define (`Triggers`).
 
 Registered by each app for its own sets, under the `database` tag: like Django's other database
-checks it runs on `migrate`, `check --database default` and in test runners, never on commands
-that do not name a database. A set whose installing migration has not run yet (a new database,
-or one an upgrade has not reached) is not checked: `migrate` installs it.
+checks it runs on `migrate` and `check --database default`, never on commands that name no
+database (`runserver`, `makemigrations`). A set whose installing migration has not run yet (a
+new database, or one an upgrade has not reached) is not checked: `migrate` installs it.
 """
 
 from collections.abc import Iterable

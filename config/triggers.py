@@ -48,14 +48,17 @@ class Triggers:
             return trigger_catalog.postgresql_differences(connection, self.postgresql)
         return trigger_catalog.sqlite_differences(connection, self.sqlite)
 
-    def reinstall_after_migrate(self, sender: Any, using: str = "default", **kwargs: Any) -> None:
+    def reinstall_after_migrate(self, sender: Any, using: str = "default", **kwargs: Any) -> bool:
+        """Install the triggers again where they differ; whether they did."""
         connection = connections[using]
         if not self.is_due(connection):
-            return
+            return False
+        differed = bool(self.differences(connection))
         # SQLite's statements are always run: they also put back the rows they create, which a
         # flush deletes (`post_migrate` follows a flush too).
-        if connection.vendor == "sqlite" or self.differences(connection):
+        if differed or connection.vendor == "sqlite":
             self.install(connection)
+        return differed
 
 
 def _is_postgresql(connection: Any) -> bool:

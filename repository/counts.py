@@ -167,8 +167,5 @@ def reinstall_after_migrate(sender: Any, using: str = "default", **kwargs: Any) 
     """Put the triggers back after a migration (SQLite drops them when it rebuilds a table);
     when they were missing, disabled or changed, writes in between may have gone uncounted, so
     every folder is recounted."""
-    connection = connections[using]
-    stale = TRIGGERS.is_due(connection) and bool(TRIGGERS.differences(connection))
-    TRIGGERS.reinstall_after_migrate(sender, using=using, **kwargs)
-    if stale:
-        rebuild(connection)
+    if TRIGGERS.reinstall_after_migrate(sender, using=using, **kwargs):
+        rebuild(connections[using])
