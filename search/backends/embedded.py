@@ -21,6 +21,7 @@ from typing import Any
 import tantivy
 from tantivy import FieldType, Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
+from permissions.index_terms import SearchAccess
 from search.backends.base import (
     FACET_SIZE,
     Hit,
@@ -159,12 +160,28 @@ def compile_query(node: Node | None, fuzzy: bool) -> Any:
     return Query.boolean_query(clauses)
 
 
+def access_query(access: SearchAccess) -> Any:
+    """At one level or another, one of the caller's `allow` terms and none of the `cut` ones."""
+    levels = [
+        Query.boolean_query(
+            [
+                (Occur.Must, Query.term_set_query(SCHEMA, "viewers", list(level.allow))),
+                (Occur.MustNot, Query.term_set_query(SCHEMA, "viewers", list(level.cut))),
+            ]
+        )
+        for level in access.levels
+    ]
+    if not levels:
+        return Query.empty_query()
+    return Query.boolean_query([(Occur.Should, level) for level in levels])
+
+
 def filter_clauses(request: SearchRequest) -> list[Any]:
     """Live documents, the caller's principals and the document filters, as tantivy terms."""
     filters = request.filters
     clauses = [Query.term_query(SCHEMA, "live", 1)]
-    if request.principals is not None:
-        clauses.append(Query.term_set_query(SCHEMA, "viewers", list(request.principals)))
+    if request.access is not None:
+        clauses.append(access_query(request.access))
     if filters.folder is not None:
         clauses.append(Query.term_query(SCHEMA, "folder", filters.folder))
     if filters.document_type:
