@@ -174,7 +174,8 @@ def search_access(user: Any) -> SearchAccess | None:
         tuple(
             LevelTest(
                 allow=tuple(f"allow{level}:{principal}" for principal in principals),
-                cut=tuple(f"cut{level}:{principal}" for principal in principals),
+                # Nothing ranks below an owner's allow: level 0 is never cut.
+                cut=tuple(f"cut{level}:{principal}" for principal in principals if level),
             )
             for level in range(deepest + 1)
             if principals

@@ -154,7 +154,7 @@ def access_filter(access: SearchAccess) -> dict[str, Any]:
         {
             "bool": {
                 "filter": [{"terms": {"viewers": list(level.allow)}}],
-                "must_not": [{"terms": {"viewers": list(level.cut)}}],
+                "must_not": [{"terms": {"viewers": list(level.cut)}}] if level.cut else [],
             }
         }
         for level in access.levels

@@ -311,7 +311,7 @@ def _expected(user: User, documents: list[Document]) -> dict[str, Any]:
 def _searched(user: User, word: str) -> dict[str, Any]:
     """The search answer: through the API for a user who can sign in, else the service."""
     if user.is_active:
-        body = client_of(user).get("/api/v1/search/", {"q": word, "page_size": 50})
+        body = client_of(user).get("/api/v1/search/", {"q": word, "page_size": "50"})
         assert body.status_code == 200, body.content
         answer = body.json()
         return {
