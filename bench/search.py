@@ -190,7 +190,7 @@ def main() -> None:
     from tqdm import tqdm
 
     from config.runtime import settle
-    from permissions.selectors import search_principals
+    from permissions.index_terms import search_access
     from repository.models import Document
     from search.backends import get_backend
     from search.backends.embedded import FACET_AGGREGATION, SCHEMA, full_query
@@ -313,9 +313,10 @@ def main() -> None:
             times[side].append((time.perf_counter() - t) * 1000)
         counts.append(hits(answers.pop()))
     load_after = os.getloadavg()[0]
-    principals = search_principals(user)
+    access = search_access(user)
+    levels = len(access.levels) if access is not None else 0
     median_hits = statistics.median(counts)
-    print(f"queries: {len(requests)} (principals {principals}); median hits {median_hits:.0f}")
+    print(f"queries: {len(requests)} ({levels} ACL levels tested); median hits {median_hits:.0f}")
     api_times, bare_times, plain_times = times["api"], times["bare"], times["plain"]
     for name, values in (
         ("api ", api_times),

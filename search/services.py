@@ -10,7 +10,8 @@ from rest_framework import exceptions
 from audit.services import RequestContext, record
 from config.api import MAX_PAGE_SIZE, ServiceUnavailable
 from config.compiled import CompiledRows
-from permissions.selectors import search_principals, visible_rows
+from permissions.index_terms import search_access
+from permissions.selectors import visible_rows
 from repository.filters import parse_filters
 from repository.models import Document
 from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
@@ -77,7 +78,7 @@ def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     request = SearchRequest(
         query=query,
         filters=filters,
-        principals=search_principals(user),
+        access=search_access(user),
         fuzzy=_flag(params, "fuzzy"),
         sort=sort,
         offset=offset,
