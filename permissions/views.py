@@ -12,13 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from, record
-from config.api import Pagination
+from config.api import Pagination, error_responses
 from permissions import services
 from permissions.access import require_admin
 from permissions.serializers import (
     GroupSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    UserCreateSerializer,
     UserSerializer,
 )
 
@@ -33,7 +34,13 @@ class TokenView(APIView):
         # Wrong credentials answer 401 (with the scheme to use), not 403.
         return "Token"
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            **error_responses(401, 429, e401="Wrong username or password."),
+        },
+    )
     def post(self, request: Request) -> Response:
         form = TokenRequestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -59,17 +66,22 @@ class MeView(APIView):
 
 
 class UsersView(APIView):
-    @extend_schema(responses=UserSerializer(many=True))
+    pagination_class = Pagination  # the schema's: GET answers a page
+
+    @extend_schema(responses={200: UserSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
         require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(User.objects.order_by("username"), request, view=self)
         return paginator.get_paginated_response(UserSerializer(page, many=True).data)
 
-    @extend_schema(request=UserSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        request=UserCreateSerializer,
+        responses={201: UserSerializer, **error_responses(409, e409="The username is taken.")},
+    )
     def post(self, request: Request) -> Response:
         require_admin(request.user)
-        form = UserSerializer(data=request.data)
+        form = UserCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = services.create_user(context=context_from(request), data=dict(form.validated_data))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -83,11 +95,19 @@ class UserDetailView(APIView):
             raise exceptions.NotFound()
         return user
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses={200: UserSerializer, **error_responses(403)})
     def get(self, request: Request, username: str) -> Response:
         return Response(UserSerializer(self._user(request, username)).data)
 
-    @extend_schema(request=UserSerializer, responses=UserSerializer)
+    @extend_schema(
+        request=UserSerializer,
+        responses={
+            200: UserSerializer,
+            **error_responses(
+                409, e409="An administrator cannot deactivate or demote themselves, nor the last."
+            ),
+        },
+    )
     def patch(self, request: Request, username: str) -> Response:
         user = self._user(request, username)
         form = UserSerializer(
@@ -100,14 +120,19 @@ class UserDetailView(APIView):
 
 
 class GroupsView(APIView):
-    @extend_schema(responses=GroupSerializer(many=True))
+    pagination_class = Pagination  # the schema's: GET answers a page
+
+    @extend_schema(responses={200: GroupSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
         require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(Group.objects.order_by("name"), request, view=self)
         return paginator.get_paginated_response(GroupSerializer(page, many=True).data)
 
-    @extend_schema(request=GroupSerializer, responses={201: GroupSerializer})
+    @extend_schema(
+        request=GroupSerializer,
+        responses={201: GroupSerializer, **error_responses(409, e409="The name is taken.")},
+    )
     def post(self, request: Request) -> Response:
         require_admin(request.user)
         form = GroupSerializer(data=request.data)
@@ -128,7 +153,7 @@ class GroupDetailView(APIView):
             raise exceptions.NotFound()
         return group
 
-    @extend_schema(responses=GroupSerializer)
+    @extend_schema(responses={200: GroupSerializer, **error_responses(403)})
     def get(self, request: Request, name: str) -> Response:
         return Response(GroupSerializer(self._group(request, name)).data)
 
