@@ -9,13 +9,10 @@ import csv
 import ipaddress
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, renderers, status
@@ -28,7 +25,13 @@ from audit.models import AuditEvent, LegalHold
 from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
 from audit.services import context_from
 from audit.verify import verify_chain
-from config.api import DATE_OR_DATE_TIME, IP_ADDRESS, Pagination, error_responses
+from config.api import (
+    DATE_OR_DATE_TIME,
+    IP_ADDRESS,
+    Pagination,
+    error_responses,
+    query_moment,
+)
 from permissions.access import MAX_ID, require_records_manager
 
 EVENT_FILTERS = [
@@ -57,22 +60,6 @@ _CSV_CELLS: dict[str, Callable[[AuditEvent], Any]] = {
 }
 
 
-def _moment(params: Any, name: str) -> datetime | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            moment = datetime(day.year, day.month, day.day) if day else None
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise exceptions.ValidationError({name: ["Expected an ISO 8601 date or date-time."]})
-    return make_aware(moment) if is_naive(moment) else moment
-
-
 def filtered_events(params: Any) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.all()
     for name, field in (
@@ -90,10 +77,10 @@ def filtered_events(params: Any) -> QuerySet[AuditEvent]:
             events = events.filter(ip=str(ipaddress.ip_address(ip)))
         except ValueError:
             raise exceptions.ValidationError({"ip": ["Not an IP address."]}) from None
-    after = _moment(params, "after")
+    after = query_moment(params, "after")
     if after:
         events = events.filter(at__gte=after)
-    before = _moment(params, "before")
+    before = query_moment(params, "before")
     if before:
         events = events.filter(at__lt=before)
     return events

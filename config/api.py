@@ -1,12 +1,15 @@
 """API conventions shared by every app: pagination, the error body and its schema."""
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator as DjangoPaginator
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import cached_property
+from django.utils.timezone import is_naive, make_aware
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -146,6 +149,31 @@ DATE_OR_DATE_TIME = {
     "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]
 }
 IP_ADDRESS = {"anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}]}
+
+
+def query_moment(params: Any, name: str) -> datetime | None:
+    """The query parameter `name` read as `DATE_OR_DATE_TIME` (400 otherwise), in UTC.
+
+    In UTC because ISO 8601 allows offsets up to ±23:59 but PostgreSQL only ±15:59.
+    """
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = datetime(day.year, day.month, day.day) if day else None
+        if moment is not None:
+            moment = (make_aware(moment) if is_naive(moment) else moment).astimezone(UTC)
+    except (ValueError, OverflowError):  # no such day or time, or before year 1 in UTC
+        moment = None
+    if moment is None:
+        raise exceptions.ValidationError(
+            {name: [f"'{raw}' is not a date or an ISO 8601 date-time."]}
+        )
+    return moment
+
 
 # What each error status means (API.md, Conventions); the schema's descriptions.
 ERROR_MEANINGS = {
