@@ -27,9 +27,10 @@ class AutoSchema(openapi.AutoSchema):
         for code in self.implied_errors(operation):
             responses.setdefault(str(code), self.error_response(code))
         for code, response in responses.items():
-            # Errors are JSON whatever the success answers (a file, CSV).
-            if int(code) >= 400 and "content" in response:
-                response["content"] = {"application/json": response["content"]["application/json"]}
+            json_body = response.get("content", {}).get("application/json")
+            if code.isdigit() and int(code) >= 400 and json_body:
+                # Errors are JSON whatever the success answers (a file, CSV).
+                response["content"] = {"application/json": json_body}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
