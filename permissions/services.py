@@ -31,7 +31,9 @@ def _users_named(usernames: list[str]) -> list[User]:
     users = list(User.objects.filter(username__in=usernames))
     missing = sorted(set(usernames) - {user.username for user in users})
     if missing:
-        raise exceptions.ValidationError({"members": [f"Unknown users: {', '.join(missing)}."]})
+        raise exceptions.ValidationError(
+            {"members": [f"Unknown users: {', '.join(missing)}."]}, code="does_not_exist"
+        )
     return users
 
 
@@ -39,7 +41,9 @@ def _groups_named(names: list[str]) -> list[Group]:
     groups = list(Group.objects.filter(name__in=names))
     missing = sorted(set(names) - {group.name for group in groups})
     if missing:
-        raise exceptions.ValidationError({"groups": [f"Unknown groups: {', '.join(missing)}."]})
+        raise exceptions.ValidationError(
+            {"groups": [f"Unknown groups: {', '.join(missing)}."]}, code="does_not_exist"
+        )
     return groups
 
 

@@ -73,7 +73,8 @@ def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     offset = (page - 1) * page_size
     if offset + page_size > MAX_RESULT_WINDOW:
         raise exceptions.ValidationError(
-            {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]}
+            {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]},
+            code="beyond_result_window",
         )
     request = SearchRequest(
         query=query,
