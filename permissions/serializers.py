@@ -9,6 +9,8 @@ from permissions.principals import is_admin, roles_of
 from permissions.services import reject_reserved_username
 
 ROLE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+USERNAME_PATTERN = r"^[\w.@+-]{1,150}$"
+GROUP_NAME_PATTERN = r"^[\w .@+-]{1,150}$"
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -53,18 +55,18 @@ class UserUpdateSerializer(_Unchanged):
     field = "username"
     password = _password(required=False)
     email = serializers.EmailField(required=False, allow_blank=True)
-    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+    groups = serializers.ListField(child=serializers.RegexField(GROUP_NAME_PATTERN), required=False)
     roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
     is_active = serializers.BooleanField(required=False)
 
 
 class UserSerializer(serializers.Serializer[Any]):
     username = serializers.RegexField(
-        r"^[\w.@+-]{1,150}$", help_text="Letters, digits and . @ + - _; `me` is reserved."
+        USERNAME_PATTERN, help_text="Letters, digits and . @ + - _; `me` is reserved."
     )
     password = _password(required=True)
     email = serializers.EmailField(required=False, allow_blank=True)
-    groups = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+    groups = serializers.ListField(child=serializers.RegexField(GROUP_NAME_PATTERN), required=False)
     roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
     is_admin = serializers.BooleanField(read_only=True)
     is_active = serializers.BooleanField(required=False)
@@ -85,15 +87,13 @@ class UserSerializer(serializers.Serializer[Any]):
 
 
 class UserCreateSerializer(UserSerializer):
-    """A new user: unlike an edit, it needs a password."""
-
-    password = serializers.CharField(write_only=True, min_length=8, max_length=1024)
+    """A new user: unlike an edit, it needs a password (checked by the validators)."""
 
 
 class GroupSerializer(serializers.Serializer[Any]):
-    name = serializers.RegexField(r"^[\w .@+-]{1,150}$")
+    name = serializers.RegexField(GROUP_NAME_PATTERN)
     members = serializers.ListField(
-        child=serializers.CharField(max_length=150), required=False, default=list
+        child=serializers.RegexField(USERNAME_PATTERN), required=False, default=list
     )
 
     def to_representation(self, instance: Group) -> dict[str, Any]:
@@ -107,7 +107,7 @@ class GroupUpdateSerializer(_Unchanged):
     """What `PATCH /groups/{name}/` may change: the members (all of them, when given)."""
 
     field = "name"
-    members = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
+    members = serializers.ListField(child=serializers.RegexField(USERNAME_PATTERN), required=False)
 
 
 # `\s` of Python and of the schema's ECMA regexes differ by these characters: naming them keeps

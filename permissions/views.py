@@ -29,16 +29,17 @@ class TokenView(APIView):
     """Exchange a username and password for an API token (`POST`), or revoke one's own
     (`DELETE`)."""
 
-    def _signs_in(self) -> bool:
+    def _needs_no_credentials(self) -> bool:
         request = getattr(self, "request", None)  # None while the schema is generated
-        return request is not None and request.method == "POST"
+        # A method the view does not answer gets its 405 before any credentials are asked for.
+        return request is not None and request.method not in ("DELETE", "OPTIONS")
 
     def get_authenticators(self) -> list[BaseAuthentication]:
         # Signing in needs no credentials; a stale token header must not refuse it.
-        return [] if self._signs_in() else super().get_authenticators()
+        return [] if self._needs_no_credentials() else super().get_authenticators()
 
     def get_permissions(self) -> list[BasePermission]:
-        return [AllowAny()] if self._signs_in() else [IsAuthenticated()]
+        return [AllowAny()] if self._needs_no_credentials() else [IsAuthenticated()]
 
     def get_authenticate_header(self, request: Request) -> str:
         # Wrong credentials answer 401 (with the scheme to use), not 403.

@@ -90,7 +90,8 @@ def read_leniently(case: Any) -> bool:
 
     That is a scalar of another type where a scalar is documented (DRF reads a number as text,
     0/1 or "true" as a boolean, a numeric string as a number, a bad `page_size` as the default;
-    a query value is text whatever its type), or a query value sent empty (read as absent).
+    a query value is text whatever its type; a form field sent several times is read once), or a
+    query value sent empty (read as absent).
     """
     data = case.meta.phase.data if case.meta else None
     if isinstance(data, CoveragePhaseData):
@@ -107,6 +108,7 @@ def read_leniently(case: Any) -> bool:
     mutations = getattr(data, "mutations", ())
     return bool(mutations) and all(
         _sent_empty(case, mutation.parameter_location, mutation.parameter)
+        or _repeated_form_field(case, mutation)
         or (
             mutation.operator == OperatorKind.CHANGE_TYPE
             and (
@@ -116,6 +118,17 @@ def read_leniently(case: Any) -> bool:
             )
         )
         for mutation in mutations
+    )
+
+
+def _repeated_form_field(case: Any, mutation: Any) -> bool:
+    """A scalar form field sent several times: Django's forms read the last one."""
+    return (
+        mutation.operator == OperatorKind.CHANGE_TYPE
+        and mutation.parameter_location == ParameterLocation.BODY
+        and (case.media_type or "").startswith("multipart/form-data")
+        and set(_as_list(mutation.original_value)) <= SCALAR_TYPES
+        and _as_list(mutation.new_value) == ["array"]
     )
 
 
@@ -136,6 +149,11 @@ UNFORESEEABLE_REFUSALS = {
     "unknown_principal",
     "invalid_json_schema",
     "beyond_result_window",
+    # a password the validators refuse: their rules are settings the schema cannot state
+    "password_too_short",
+    "password_too_common",
+    "password_entirely_numeric",
+    "password_too_similar",
 }
 
 
@@ -293,7 +311,9 @@ def test_sequences_of_operations_answer_as_documented(world: World) -> None:
         def setup(self) -> None:
             if PRODUCTION:
                 wait_for_idle_worker()  # no task may read while the tables are emptied
-            call_command("flush", interactive=False, verbosity=0)
+            # Ids keep counting, as between other tests: a reused id would meet index entries of
+            # the documents that had it before.
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
             seed_world(role)
 
     run_state_machine_as_test(

@@ -53,6 +53,7 @@ FILTER_PARAMETERS = [
 ]
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
 LOCKED = "The document is locked by another user."
+FOLDER_NOT_VISIBLE = "The folder named does not exist or is out of the caller's sight."
 UNDER_HOLD_OR_LOCKED = "Under legal hold, in an active approval route, or locked by another user."
 STORAGE_DOWN = "The document store is unavailable; nothing was saved."
 # The file goes out with its own type (the version's mime_type), whatever it is.
@@ -112,8 +113,10 @@ class DocumentViewSet(viewsets.ViewSet):
         responses={
             201: CreatedDocumentSerializer,
             **error_responses(
+                404,
                 409,
                 503,
+                e404=FOLDER_NOT_VISIBLE,
                 e409="An identical document exists and `on_duplicate` is `reject` "
                 "(`duplicate_of` names it).",
                 e503=STORAGE_DOWN,

@@ -13,6 +13,7 @@ from repository.models import DocumentType
 from repository.serializers import DocumentTypeSerializer, FolderSerializer
 from repository.services import folders as folder_services
 
+FOLDER_NOT_VISIBLE = "The parent named does not exist or is out of the caller's sight."
 DUPLICATE_NAME = "A folder of that name exists there already"
 
 
@@ -34,7 +35,10 @@ class FolderViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=FolderSerializer,
-        responses={201: FolderSerializer, **error_responses(409, e409=f"{DUPLICATE_NAME}.")},
+        responses={
+            201: FolderSerializer,
+            **error_responses(404, 409, e404=FOLDER_NOT_VISIBLE, e409=f"{DUPLICATE_NAME}."),
+        },
     )
     def create(self, request: Request) -> Response:
         form = FolderSerializer(data=request.data, context={"request": request})
