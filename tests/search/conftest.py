@@ -36,6 +36,10 @@ def search_index(settings: Any, tmp_path: Any) -> Iterator[Any]:
         settings.SEARCH_INDEX_PREFIX = f"test{uuid.uuid4().hex[:10]}"
     backend = get_backend()
     _drop_all(backend)
+    if PRODUCTION:
+        # Created again at once: the worker believes the index is there and would retry its
+        # writes until something recreates it, holding every later test's wait for it to idle.
+        backend.live_index()
     yield backend
     if not PRODUCTION:
         _drop_all(backend)
