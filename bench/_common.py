@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -254,11 +255,14 @@ EXTERNAL_SERVICES = ("KONTOR_SEARCH_URL", "CELERY_BROKER_URL", "KONTOR_S3_ENDPOI
 
 def setup_django(*, data_dir: str = "", database_url: str | None = None) -> str:
     """Set Kontor up in this process, in embedded mode (in-process jobs, tantivy, folder blobs)
-    on SQLite or on `database_url`, and migrate. Returns the data directory (a new temporary
-    one unless given)."""
+    on SQLite or on `database_url`, and migrate. Returns the data directory: `data_dir`, or a
+    temporary one removed at exit."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    data_dir = data_dir or tempfile.mkdtemp(prefix="kontor-bench-")
+    if not data_dir:
+        data_dir = tempfile.mkdtemp(prefix="kontor-bench-")
+        atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
     os.environ["KONTOR_DATA_DIR"] = data_dir
     for name in EXTERNAL_SERVICES:
         os.environ.pop(name, None)

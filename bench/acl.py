@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from _common import (
+    ROOT,
     RatioTable,
     make_acl_tree,
     p50_p95,
@@ -188,10 +189,15 @@ def main() -> None:
     )
     parser.add_argument("--database-url", default=None, help="PostgreSQL; default SQLite")
     parser.add_argument(
+        "--data-dir",
+        default=str(ROOT / "var" / "bench" / "acl-data"),
+        help="Kontor's data directory (the SQLite database); kept for --keep",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="reuse the data when it already has this many documents"
     )
     args = parser.parse_args()
-    setup_django(database_url=args.database_url)
+    setup_django(data_dir=args.data_dir, database_url=args.database_url)
     from django.db import connection
 
     vendor = connection.vendor
