@@ -48,6 +48,7 @@ run: venv
 		exit 1; \
 	fi
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py drain_search_outbox  # what an upgrade or an interrupted run left to index
 	$(PY) manage.py ensure_superuser
 	@echo "serving on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \

@@ -8,13 +8,11 @@ actions, never document contents.
 import csv
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, renderers, status
 from rest_framework.request import Request
@@ -27,17 +25,23 @@ from audit.models import AuditEvent, LegalHold
 from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
 from audit.services import context_from
 from audit.verify import verify_chain
-from config.api import Pagination
-from permissions.access import require_records_manager
+from config.api import (
+    DATE_OR_DATE_TIME,
+    IP_ADDRESS,
+    Pagination,
+    error_responses,
+    query_moment,
+)
+from permissions.access import MAX_ID, require_records_manager
 
 EVENT_FILTERS = [
     OpenApiParameter("actor", str, description="username"),
     OpenApiParameter("action", str),
     OpenApiParameter("object_type", str),
     OpenApiParameter("object_id", str),
-    OpenApiParameter("after", str, description="ISO 8601 date or date-time (inclusive)"),
-    OpenApiParameter("before", str, description="ISO 8601 date or date-time (exclusive)"),
-    OpenApiParameter("ip", str),
+    OpenApiParameter("after", DATE_OR_DATE_TIME, description="inclusive"),
+    OpenApiParameter("before", DATE_OR_DATE_TIME, description="exclusive"),
+    OpenApiParameter("ip", IP_ADDRESS),
 ]
 # The export's columns are the API's event fields, in the same order; each cell by its name.
 CSV_COLUMNS = list(AuditEventSerializer.Meta.fields)
@@ -54,22 +58,6 @@ _CSV_CELLS: dict[str, Callable[[AuditEvent], Any]] = {
     "hash": lambda event: event.hash,
     "prev_hash": lambda event: event.prev_hash,
 }
-
-
-def _moment(params: Any, name: str) -> datetime | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    try:
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            moment = datetime(day.year, day.month, day.day) if day else None
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise exceptions.ValidationError({name: ["Expected an ISO 8601 date or date-time."]})
-    return make_aware(moment) if is_naive(moment) else moment
 
 
 def filtered_events(params: Any) -> QuerySet[AuditEvent]:
@@ -90,17 +78,22 @@ def filtered_events(params: Any) -> QuerySet[AuditEvent]:
             raise exceptions.ValidationError({"ip": ["Not an IP address."]})
         # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d.
         events = events.filter(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"])
-    after = _moment(params, "after")
+    after = query_moment(params, "after")
     if after:
         events = events.filter(at__gte=after)
-    before = _moment(params, "before")
+    before = query_moment(params, "before")
     if before:
         events = events.filter(at__lt=before)
     return events
 
 
 class AuditEventsView(APIView):
-    @extend_schema(parameters=EVENT_FILTERS, responses=AuditEventSerializer(many=True))
+    pagination_class = Pagination  # the schema's: GET answers a page
+
+    @extend_schema(
+        parameters=EVENT_FILTERS,
+        responses={200: AuditEventSerializer(many=True), **error_responses(403)},
+    )
     def get(self, request: Request) -> Response:
         require_records_manager(request.user)
         events = filtered_events(request.query_params).order_by("-seq")
@@ -138,9 +131,19 @@ def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
 class AuditExportView(APIView):
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(response, Response) and response.exception:
+            # An error is JSON, as everywhere, also when `?format=csv` chose the CSV renderer.
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @extend_schema(
         parameters=[*EVENT_FILTERS, OpenApiParameter("format", str, enum=["csv"])],
-        responses={(200, "text/csv"): OpenApiResponse(description="CSV, one event per row")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One event a row"),
+            **error_responses(403, 404, e404="No such `format`."),
+        },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         require_records_manager(request.user)
@@ -151,7 +154,7 @@ class AuditExportView(APIView):
 
 
 class AuditVerifyView(APIView):
-    @extend_schema(responses=VerificationSerializer)
+    @extend_schema(responses={200: VerificationSerializer, **error_responses(403)})
     def get(self, request: Request) -> Response:
         require_records_manager(request.user)
         result = verify_chain()
@@ -166,13 +169,15 @@ class AuditVerifyView(APIView):
 
 
 class HoldsView(APIView):
+    pagination_class = Pagination  # the schema's: GET answers a page
+
     @extend_schema(
         parameters=[
             OpenApiParameter("active", bool),
             OpenApiParameter("object_type", str),
-            OpenApiParameter("object_id", int),
+            OpenApiParameter("object_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}),
         ],
-        responses=LegalHoldSerializer(many=True),
+        responses={200: LegalHoldSerializer(many=True), **error_responses(403)},
     )
     def get(self, request: Request) -> Response:
         require_records_manager(request.user)
@@ -182,11 +187,13 @@ class HoldsView(APIView):
             found = found.filter(lifted_at__isnull=True)
         elif active in ("false", "0"):
             found = found.filter(lifted_at__isnull=False)
+        elif active:
+            raise exceptions.ValidationError({"active": ["Expected true or false."]})
         if request.query_params.get("object_type"):
             found = found.filter(object_type=request.query_params["object_type"])
         object_id = request.query_params.get("object_id")
         if object_id:
-            if not object_id.isdigit():
+            if not object_id.isdigit() or int(object_id) > MAX_ID:
                 raise exceptions.ValidationError({"object_id": ["Expected a number."]})
             found = found.filter(object_id=int(object_id))
         paginator = Pagination()
@@ -215,11 +222,18 @@ class HoldDetailView(APIView):
             raise exceptions.NotFound()
         return hold
 
-    @extend_schema(responses=LegalHoldSerializer)
+    @extend_schema(responses={200: LegalHoldSerializer, **error_responses(403)})
     def get(self, request: Request, pk: int) -> Response:
         return Response(LegalHoldSerializer(self._hold(request, pk)).data)
 
-    @extend_schema(request=None, responses=LegalHoldSerializer)
+    @extend_schema(
+        request=None,
+        # Lifting answers the lifted hold (who, when), not an empty 204: clients read it.
+        responses={
+            200: LegalHoldSerializer,
+            **error_responses(409, e409="The hold is already lifted."),
+        },
+    )
     def delete(self, request: Request, pk: int) -> Response:
         """Lift the hold (it stays listed, with who lifted it and when)."""
         hold = holds.lift_hold(context=context_from(request), hold=self._hold(request, pk))

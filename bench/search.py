@@ -194,27 +194,52 @@ def bare_query(params: dict[str, str], user: Any, *, by_name: bool = False) -> A
     """The tantivy query for the API's parameters, built from what the index stores.
 
     The one place that knows the index layout on the bare side: documents are `live` = 1, the
-    principal terms that may view a document are in `viewers` (the caller's user, groups,
-    roles and `everyone` from the auth tables here, not through Kontor's permission code), the
-    type in `document_type`. The words go through Kontor's query compiler: the bare side must
-    ask the same question to get the same hits. `by_name`: the documents the user may see as
-    a user named in the index, not through a group.
+    type is in `document_type`, and `viewers` holds per principal the level deciding for it:
+    `allow<L>:p` (p's nearest entries, at level L, allow) and `cut<L>:p` (p is decided before
+    an allow at L counts). Level 0 is owner rights, 1 the document, 2 its folder and one more
+    per folder above, as deep as inherited folder links go. A reader may view a document when,
+    at some level, one of their `allow` terms is stored and none of their `cut` terms; level 0
+    is never cut. The principals (the reader's user, groups, roles and `everyone`) and the
+    depth come from the auth and folder tables here, not through Kontor's permission code; the
+    unions are term queries as the embedded backend builds them, so the engine does the same
+    work. The words go through Kontor's query compiler: the bare side must ask the same
+    question to get the same hits. `by_name`: the documents the reader's user principal alone
+    may see.
     """
+    from django.db.models import Max
     from tantivy import Occur, Query
 
+    from permissions.models import FolderAncestor, RoleAssignment
     from search.backends.embedded import SCHEMA, compile_query
     from search.query import parse_query
 
-    principals = [f"user:{user.get_username()}", "everyone"]
-    if by_name:
-        principals = principals[:1]
-    else:
+    principals = [f"user:{user.get_username()}"]
+    if not by_name:
         principals += [f"group:{name}" for name in user.groups.values_list("name", flat=True)]
-        principals += [f"role:{r}" for r in user.role_assignments.values_list("role", flat=True)]
+        roles = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
+        principals += [f"role:{role}" for role in sorted(roles)]
+        principals.append("everyone")
+    deepest = FolderAncestor.objects.filter(is_inherited=True).aggregate(d=Max("depth"))["d"]
+    last_level = 1 if deepest is None else 2 + int(deepest)
+
+    def any_of(terms: list[str]) -> Any:
+        return Query.boolean_query(
+            [(Occur.Should, Query.term_query(SCHEMA, "viewers", term)) for term in terms]
+        )
+
+    def level_test(level: int) -> Any:
+        clauses = [(Occur.Must, any_of([f"allow{level}:{p}" for p in principals]))]
+        if level:
+            clauses.append((Occur.MustNot, any_of([f"cut{level}:{p}" for p in principals])))
+        return Query.boolean_query(clauses)
+
+    access = Query.boolean_query(
+        [(Occur.Should, level_test(level)) for level in range(last_level + 1)]
+    )
     clauses = [
         compile_query(parse_query(params["q"]), params.get("fuzzy") == "true"),
         Query.term_query(SCHEMA, "live", 1),
-        Query.term_set_query(SCHEMA, "viewers", principals),
+        access,
     ]
     if params.get("document_type"):
         clauses.append(Query.term_query(SCHEMA, "document_type", params["document_type"]))
@@ -329,7 +354,7 @@ def main() -> None:
     one_by_one = bare_search(bare_query({"q": ""}, reader, by_name=True), False, False)[0]
     print(
         f"the reader may see {visible:,} of {total:,} documents ({visible / total:.0%}), "
-        f"{one_by_one:,} of them through a user term (their own, or a deny cuts their group)",
+        f"{one_by_one:,} of them by their user principal alone (owned or granted by name)",
         flush=True,
     )
     send, environ_for = wsgi_client(reader)

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from django.db.models import Q
 from rest_framework import exceptions
 
 from audit.services import RequestContext, record
@@ -121,18 +120,3 @@ def _notify_search(key: str, target: Any) -> None:
         documents_changed([target.pk])
     else:
         documents_changed(list(tree.documents_below(target.pk)))
-
-
-def documents_affected_by(principals: set[str]) -> list[int]:
-    """Documents whose view decision may change when these principals' members change."""
-    from repository.models import Document
-
-    if not principals:
-        return []
-    entries = AccessControlEntry.objects.filter(principal__in=principals)
-    direct = entries.filter(document__isnull=False).values("document_id")
-    folders = entries.filter(folder__isnull=False).values("folder_id")
-    affected = Document.objects.filter(is_deleted=False).filter(
-        Q(pk__in=direct) | Q(folder__ancestor_links__ancestor_id__in=folders)
-    )
-    return list(affected.values_list("pk", flat=True).distinct())

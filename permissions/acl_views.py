@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
+from config.api import error_responses
 from permissions import acl
 from permissions.access import get_document, get_folder
 from permissions.codes import Permission, user_principal
@@ -32,7 +33,10 @@ def _replace(request: Request, target: Any) -> Response:
 
 
 class DocumentAclView(APIView):
-    @extend_schema(responses=AclSerializer, operation_id="documents_acl_retrieve")
+    @extend_schema(
+        responses={200: AclSerializer, **error_responses(403)},
+        operation_id="documents_acl_retrieve",
+    )
     def get(self, request: Request, pk: int) -> Response:
         return Response(acl.read_acl(get_document(request.user, pk, Permission.MANAGE_ACL)))
 
@@ -44,7 +48,10 @@ class DocumentAclView(APIView):
 
 
 class FolderAclView(APIView):
-    @extend_schema(responses=AclSerializer, operation_id="folders_acl_retrieve")
+    @extend_schema(
+        responses={200: AclSerializer, **error_responses(403)},
+        operation_id="folders_acl_retrieve",
+    )
     def get(self, request: Request, pk: int) -> Response:
         folder = get_folder(request.user, pk, permission=Permission.MANAGE_ACL)
         return Response(acl.read_acl(folder))
@@ -60,10 +67,16 @@ class DocumentPermissionsView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
-                "principal", str, description="user:<username>; the caller when omitted"
+                "principal",
+                str,
+                pattern=r"^user:.+$",
+                description="user:<username>; the caller when omitted",
             )
         ],
-        responses=EffectivePermissionsSerializer,
+        responses={
+            200: EffectivePermissionsSerializer,
+            **error_responses(403, e403="Another user's permissions need manage_acl."),
+        },
         operation_id="documents_permissions_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -80,5 +93,7 @@ class DocumentPermissionsView(APIView):
             get_document(request.user, pk, Permission.MANAGE_ACL)
         subject = User.objects.filter(username=username).first()
         if subject is None:
-            raise exceptions.ValidationError({"principal": [f"Unknown principal {principal}."]})
+            raise exceptions.ValidationError(
+                {"principal": [f"Unknown principal {principal}."]}, code="does_not_exist"
+            )
         return Response(explain(subject, document))

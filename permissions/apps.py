@@ -1,12 +1,14 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from config import trigger_check
+from permissions.generation import TOKEN_TRIGGERS, TRIGGERS
+
 
 class PermissionsConfig(AppConfig):
     name = "permissions"
 
     def ready(self) -> None:
-        from permissions.generation import TOKEN_TRIGGERS, TRIGGERS
-
         for triggers in (TRIGGERS, TOKEN_TRIGGERS):
             post_migrate.connect(triggers.reinstall_after_migrate, sender=self, weak=False)
+        trigger_check.register(self.label, TRIGGERS, TOKEN_TRIGGERS)

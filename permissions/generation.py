@@ -115,7 +115,7 @@ def _renewing(tables: tuple[str, ...], installed_by: str, *, owner: bool) -> Tri
     )
 
 
-TRIGGERS = _renewing(TABLES, "0005_identity_generation", owner=True)
+TRIGGERS = _renewing(TABLES, "0007_login_keeps_generation", owner=True)
 # API tokens (`permissions.authentication` caches who a token stands for): installed by a later
 # migration, which runs after the token table exists.
 TOKEN_TRIGGERS = _renewing(("authtoken_token",), "0006_token_generation", owner=False)

@@ -3,8 +3,6 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import User
-
 from permissions import generation
 from permissions.codes import EVERYONE, group_principal, role_principal, user_principal
 from permissions.models import Role, RoleAssignment
@@ -18,24 +16,6 @@ def principal_list(username: str, groups: Iterable[str], roles: Iterable[str]) -
         *(role_principal(name) for name in roles),
         EVERYONE,
     ]
-
-
-def principals_of_many(users: list[Any]) -> dict[int, list[str]]:
-    """Principals of many users in two queries, bypassing the cache (for indexing, which
-    would otherwise fill the cache with one entry per member of a group)."""
-    groups: dict[int, list[str]] = {user.pk: [] for user in users}
-    roles: dict[int, list[str]] = {user.pk: [] for user in users}
-    through = User.groups.through.objects.filter(user_id__in=list(groups))
-    for user_id, name in through.values_list("user_id", "group__name"):
-        groups[user_id].append(name)
-    for user_id, role in RoleAssignment.objects.filter(user_id__in=list(roles)).values_list(
-        "user_id", "role"
-    ):
-        roles[user_id].append(role)
-    return {
-        user.pk: principal_list(user.get_username(), groups[user.pk], sorted(roles[user.pk]))
-        for user in users
-    }
 
 
 def _identity(user: Any) -> tuple[list[str], list[str]]:

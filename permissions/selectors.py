@@ -1,8 +1,10 @@
 """The one place that answers "which documents and folders may this user see or act on".
 
-Every read path (lists, detail, download, text, versions, links, duplicates, search) goes through
+Every read path (lists, detail, download, text, versions, links, duplicates) goes through
 `documents_for()`; single-object checks are the same filter plus `pk=`, so a list and an object
-check cannot disagree. The rule, for one user U, one permission P and one document D:
+check cannot disagree. Search asks its engine with the same ranks written as index terms
+(`permissions.index_terms`) and re-checks each page of hits here. The rule, for one user U, one
+permission P and one document D:
 
 1. Administrators (superusers, `role:admin`) hold every permission on everything.
 2. The owner of D holds every permission on D, whatever the entries say, unless an administrator
@@ -29,15 +31,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Mod
 
 from config.compiled import CompiledRows
 from permissions import generation
-from permissions.codes import EVERYONE, Permission, user_principal
+from permissions.codes import Permission, user_principal
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
-from permissions.principals import is_admin, principals_of, principals_of_many
+from permissions.principals import is_admin, principals_of
 from permissions.sql import id_in
 
 
@@ -338,14 +339,14 @@ class Source:
 
 
 @dataclass(frozen=True)
-class _Ranked:
+class RankedEntry:
     rank: int
     source: Source
 
 
-def _ranked_entries(target: Any, *, is_document: bool) -> list[_Ranked]:
+def ranked_entries(target: Any, *, is_document: bool) -> list[RankedEntry]:
     """Every entry that reaches `target`, ranked by level (ignores principals)."""
-    ranked: list[_Ranked] = []
+    ranked: list[RankedEntry] = []
     inherit = True
     folder_id: int | None
     if is_document:
@@ -355,7 +356,7 @@ def _ranked_entries(target: Any, *, is_document: bool) -> list[_Ranked]:
             source = Source(
                 entry.permission, entry.effect, entry.principal, f"document:{target.pk}", False
             )
-            ranked.append(_Ranked(int(entry.effect == Effect.ALLOW), source))
+            ranked.append(RankedEntry(int(entry.effect == Effect.ALLOW), source))
         folder_id = target.folder_id
         offset = 1
     else:
@@ -370,7 +371,7 @@ def _ranked_entries(target: Any, *, is_document: bool) -> list[_Ranked]:
         source = Source(
             entry.permission, entry.effect, entry.principal, f"folder:{entry.folder_id}", level > 0
         )
-        ranked.append(_Ranked(2 * level + int(entry.effect == Effect.ALLOW), source))
+        ranked.append(RankedEntry(2 * level + int(entry.effect == Effect.ALLOW), source))
     return ranked
 
 
@@ -388,7 +389,7 @@ def explain(user: Any, target: Any, *, is_document: bool = True) -> dict[str, An
     acl = AccessControlList.objects.filter(**{target_key: target}).first()
     owner_rights = acl.owner_rights if acl else True
     is_owner = owner_rights and target.owner_id == user.pk
-    ranked = _ranked_entries(target, is_document=is_document)
+    ranked = ranked_entries(target, is_document=is_document)
     sources: list[Source] = []
     for permission in Permission.values:
         if is_owner:
@@ -415,6 +416,14 @@ def explain(user: Any, target: Any, *, is_document: bool = True) -> dict[str, An
     return _explanation(principal, sources)
 
 
+def grant_source_viewers(document: Any) -> set[str]:
+    """Principals the grant sources let view the document (for the search index)."""
+    viewers: set[str] = set()
+    for source in _grant_sources.values():
+        viewers.update(source.viewers(document))
+    return viewers
+
+
 def _granted_by_extra_source(user: Any, permission: str, document: Any) -> bool:
     for source in _grant_sources.values():
         ids = source.document_ids(user, permission)
@@ -430,160 +439,3 @@ def _explanation(principal: str, sources: list[Source]) -> dict[str, Any]:
         "permissions": [p for p in Permission.values if p in held],
         "sources": [s.as_dict() for s in sources],
     }
-
-
-# --- Search trimming ------------------------------------------------------------------------
-
-
-def search_principals(user: Any) -> list[str] | None:
-    """Principal terms a search must match (None: no trimming, e.g. administrators)."""
-    if is_admin(user):
-        return None
-    return principals_of(user)
-
-
-def _members(principal: str) -> set[int] | None:
-    """User ids a principal stands for; None for everyone."""
-    from permissions.models import RoleAssignment
-
-    kind, _, name = principal.partition(":")
-    if principal == EVERYONE:
-        return None
-    if kind == "user":
-        return set(User.objects.filter(username=name).values_list("pk", flat=True))
-    if kind == "group":
-        return set(User.objects.filter(groups__name=name).values_list("pk", flat=True))
-    if kind == "role":
-        return set(RoleAssignment.objects.filter(role=name).values_list("user_id", flat=True))
-    return set()
-
-
-def _overlaps(left: set[int] | None, right: set[int] | None) -> bool:
-    if left is None:
-        return right is None or bool(right)
-    if right is None:
-        return bool(left)
-    return bool(left & right)
-
-
-def viewers_of(document: Any) -> list[str]:
-    """Principal terms stored with an indexed document: exactly whoever may view it.
-
-    A search hit is kept when one of the caller's principals is among these terms. A group,
-    role or `everyone` term is stored only when every one of its members may view; when a deny
-    for another principal at the same or a nearer level cuts some members out, the members who
-    still may view are stored one by one as `user:` terms instead. Administrators need no term.
-    """
-    acl = AccessControlList.objects.filter(document=document).first()
-    terms: set[str] = set()
-    if acl is None or acl.owner_rights:
-        terms.add(user_principal(document.owner.get_username()))
-    ranks: dict[str, int] = {}
-    for item in _ranked_entries(document, is_document=True):
-        if item.source.permission == Permission.VIEW:
-            principal = item.source.principal
-            ranks[principal] = min(ranks.get(principal, item.rank), item.rank)
-    terms |= _view_terms(ranks, {principal: _members(principal) for principal in ranks})
-    for source in _grant_sources.values():
-        terms.update(source.viewers(document))
-    return sorted(terms)
-
-
-def viewers_of_many(documents: Iterable[Any]) -> dict[int, list[str]]:
-    """`viewers_of` for many documents at once: {document id: the same sorted terms}.
-
-    A document without an ACL row or entries of its own sees exactly what its folder passes
-    down, so that part is worked out once per folder from a few batched queries; only its owner
-    term and any grant-source terms are its own. Documents with an ACL of their own are rare
-    and go through `viewers_of` one by one.
-    """
-    documents = [document for document in documents if document.pk is not None]
-    if not documents:
-        return {}
-    ids = [document.pk for document in documents]
-    with_own_acl = set(
-        AccessControlList.objects.filter(document_id__in=ids).values_list("document_id", flat=True)
-    )
-    with_own_acl.update(
-        AccessControlEntry.objects.filter(document_id__in=ids).values_list("document_id", flat=True)
-    )
-    plain = [document for document in documents if document.pk not in with_own_acl]
-    owner_field = User.USERNAME_FIELD
-    owners = dict(
-        User.objects.filter(pk__in={document.owner_id for document in plain}).values_list(
-            "pk", owner_field
-        )
-    )
-    folder_terms = _inherited_view_terms({document.folder_id for document in plain})
-    viewers: dict[int, list[str]] = {}
-    for document in documents:
-        if document.pk in with_own_acl:
-            viewers[document.pk] = viewers_of(document)
-            continue
-        terms = {user_principal(owners[document.owner_id])}
-        terms.update(folder_terms.get(document.folder_id, ()))
-        for source in _grant_sources.values():
-            terms.update(source.viewers(document))
-        viewers[document.pk] = sorted(terms)
-    return viewers
-
-
-def _inherited_view_terms(folder_ids: set[int | None]) -> dict[int | None, set[str]]:
-    """View terms a folder passes to a document without an ACL of its own, per folder.
-
-    Same ranks as `_ranked_entries` for such a document: its folder is level 1, the folder's
-    parent level 2, and so on while inheritance holds.
-    """
-    wanted = {folder_id for folder_id in folder_ids if folder_id is not None}
-    links = FolderAncestor.objects.filter(folder_id__in=wanted, is_inherited=True).values_list(
-        "folder_id", "ancestor_id", "depth"
-    )
-    reaching: dict[int, list[tuple[int, int]]] = {}
-    for folder_id, ancestor_id, depth in links:
-        reaching.setdefault(ancestor_id, []).append((folder_id, depth))
-    ranks: dict[int, dict[str, int]] = {folder_id: {} for folder_id in wanted}
-    entries = AccessControlEntry.objects.filter(
-        folder_id__in=list(reaching), permission=Permission.VIEW
-    ).values_list("folder_id", "principal", "effect")
-    for ancestor_id, principal, effect in entries:
-        for folder_id, depth in reaching[ancestor_id]:
-            rank = 2 * (depth + 1) + int(effect == Effect.ALLOW)
-            folder_ranks = ranks[folder_id]
-            folder_ranks[principal] = min(folder_ranks.get(principal, rank), rank)
-    members: dict[str, set[int] | None] = {}
-    terms: dict[int | None, set[str]] = {None: set()}
-    for folder_id, folder_ranks in ranks.items():
-        for principal in folder_ranks:
-            if principal not in members:
-                members[principal] = _members(principal)
-        terms[folder_id] = _view_terms(folder_ranks, members)
-    return terms
-
-
-def _view_terms(ranks: dict[str, int], members: dict[str, set[int] | None]) -> set[str]:
-    """The terms for these ranked principals, as `viewers_of` stores them (owner aside)."""
-    terms: set[str] = set()
-    denied = {principal: rank for principal, rank in ranks.items() if rank % 2 == 0}
-    for principal, rank in ranks.items():
-        if rank % 2 == 0:
-            continue
-        cut = [other for other, other_rank in denied.items() if other_rank < rank]
-        if not any(_overlaps(members[principal], members[other]) for other in cut):
-            terms.add(principal)
-            continue
-        terms.update(_members_who_may_view(members[principal], ranks))
-    return terms
-
-
-def _members_who_may_view(member_ids: set[int] | None, ranks: dict[str, int]) -> set[str]:
-    users = User.objects.filter(is_active=True)
-    if member_ids is not None:
-        users = users.filter(pk__in=member_ids)
-    allowed: set[str] = set()
-    members = list(users)
-    principals = principals_of_many(members)
-    for user in members:
-        mine = [ranks[p] for p in principals[user.pk] if p in ranks]
-        if mine and min(mine) % 2 == 1:
-            allowed.add(user_principal(user.get_username()))
-    return allowed

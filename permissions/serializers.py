@@ -84,6 +84,12 @@ class UserSerializer(serializers.Serializer[Any]):
         }
 
 
+class UserCreateSerializer(UserSerializer):
+    """A new user: unlike an edit, it needs a password."""
+
+    password = serializers.CharField(write_only=True, min_length=8, max_length=1024)
+
+
 class GroupSerializer(serializers.Serializer[Any]):
     name = serializers.RegexField(r"^[\w .@+-]{1,150}$")
     members = serializers.ListField(
@@ -104,13 +110,15 @@ class GroupUpdateSerializer(_Unchanged):
     members = serializers.ListField(child=serializers.CharField(max_length=150), required=False)
 
 
-PRINCIPAL_PATTERN = r"^(everyone|(user|group|role):[^\s:][^:]{0,149})$"
+# `\s` of Python and of the schema's ECMA regexes differ by these characters: naming them keeps
+# what the schema says a principal is and what the server takes the same.
+PRINCIPAL_PATTERN = r"^(everyone|(user|group|role):[^\s:\x1c-\x1f\x85\ufeff][^:]{0,149})$"
 
 
 class AclEntrySerializer(serializers.Serializer[Any]):
     principal = serializers.RegexField(PRINCIPAL_PATTERN, max_length=200)
     permissions = serializers.ListField(
-        child=serializers.ChoiceField(choices=Permission.choices), allow_empty=False
+        child=serializers.ChoiceField(choices=Permission.choices), allow_empty=False, min_length=1
     )
     effect = serializers.ChoiceField(choices=Effect.choices, default=Effect.ALLOW)
 

@@ -1,4 +1,8 @@
-"""Users, groups and roles: administrator use cases, each atomic and audited."""
+"""Users, groups and roles: administrator use cases, each atomic and audited.
+
+None of them touches the search index: it stores terms per principal, and a search asks with
+the principals its user holds at that moment (`permissions.index_terms`).
+"""
 
 from importlib import import_module
 from typing import Any
@@ -18,36 +22,18 @@ from rest_framework.fields import get_error_detail
 
 from audit.services import RequestContext, record
 from config.api import Conflict
-from permissions.codes import group_principal, role_principal
 from permissions.models import Role, RoleAssignment
 
 RESERVED_USERNAMES = frozenset({"me"})  # `/users/me/` names the caller
-
-
-def _memberships_changed(principals: set[str]) -> None:
-    """Reindex what members of these principals may view (search stores principal terms)."""
-    from permissions.acl import documents_affected_by
-    from search import documents_changed
-
-    ids = documents_affected_by(principals)
-    if ids:
-        documents_changed(ids)
-
-
-def _principals_held(user: User) -> set[str]:
-    groups = {group_principal(name) for name in user.groups.values_list("name", flat=True)}
-    roles = {
-        role_principal(role)
-        for role in RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
-    }
-    return groups | roles
 
 
 def _users_named(usernames: list[str]) -> list[User]:
     users = list(User.objects.filter(username__in=usernames))
     missing = sorted(set(usernames) - {user.username for user in users})
     if missing:
-        raise exceptions.ValidationError({"members": [f"Unknown users: {', '.join(missing)}."]})
+        raise exceptions.ValidationError(
+            {"members": [f"Unknown users: {', '.join(missing)}."]}, code="does_not_exist"
+        )
     return users
 
 
@@ -55,7 +41,9 @@ def _groups_named(names: list[str]) -> list[Group]:
     groups = list(Group.objects.filter(name__in=names))
     missing = sorted(set(names) - {group.name for group in groups})
     if missing:
-        raise exceptions.ValidationError({"groups": [f"Unknown groups: {', '.join(missing)}."]})
+        raise exceptions.ValidationError(
+            {"groups": [f"Unknown groups: {', '.join(missing)}."]}, code="does_not_exist"
+        )
     return groups
 
 
@@ -93,7 +81,6 @@ def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
         user.save()
         user.groups.set(_groups_named(data.get("groups", [])))
         _set_roles(user, data.get("roles", []))
-        _memberships_changed(_principals_held(user))
         record(
             context,
             "user.create",
@@ -184,13 +171,11 @@ def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) ->
         revoked = "password" in data or data.get("is_active") is False
         if revoked:
             _revoke_credentials(user)
-        held_before = _principals_held(user)
         if "groups" in data:
             user.groups.set(_groups_named(data["groups"]))
         if "roles" in data:
             _set_roles(user, data["roles"])
         user._kontor_identity = None  # type: ignore[attr-defined]
-        _memberships_changed(held_before ^ _principals_held(user))
         details = {key: value for key, value in data.items() if key != "password"}
         if revoked:
             details["credentials_revoked"] = True
@@ -204,7 +189,6 @@ def create_group(*, context: RequestContext, name: str, members: list[str]) -> G
             raise Conflict("A group with that name exists.", code="duplicate_name")
         group = Group.objects.create(name=name)
         group.user_set.set(_users_named(members))
-        _memberships_changed({group_principal(name)})
         record(
             context,
             "group.create",
@@ -219,10 +203,7 @@ def update_group(*, context: RequestContext, group: Group, members: list[str] | 
     """Set the group's members (`None` leaves them as they are)."""
     with transaction.atomic():
         if members is not None:
-            before = set(group.user_set.values_list("pk", flat=True))
             group.user_set.set(_users_named(members))
-            if before != set(group.user_set.values_list("pk", flat=True)):
-                _memberships_changed({group_principal(group.name)})
         record(
             context,
             "group.update",

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
-from config.api import Pagination
+from config.api import Pagination, error_responses
 from permissions import services
 from permissions.access import require_admin
 from permissions.login import LoginThrottled, sign_in
@@ -19,6 +19,7 @@ from permissions.serializers import (
     GroupUpdateSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    UserCreateSerializer,
     UserSerializer,
     UserUpdateSerializer,
 )
@@ -47,9 +48,12 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            429: OpenApiResponse(
-                description="Too many failed sign-ins for this account or from this address: "
-                "wait `Retry-After` seconds (the right password is refused meanwhile)."
+            **error_responses(
+                401,
+                429,
+                e401="Wrong username or password.",
+                e429="Too many failed sign-ins for this account or from this address: "
+                "wait `Retry-After` seconds (the right password is refused meanwhile).",
             ),
         },
     )
@@ -91,17 +95,22 @@ class MeView(APIView):
 
 
 class UsersView(APIView):
-    @extend_schema(responses=UserSerializer(many=True))
+    pagination_class = Pagination  # the schema's: GET answers a page
+
+    @extend_schema(responses={200: UserSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
         require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(User.objects.order_by("username"), request, view=self)
         return paginator.get_paginated_response(UserSerializer(page, many=True).data)
 
-    @extend_schema(request=UserSerializer, responses={201: UserSerializer})
+    @extend_schema(
+        request=UserCreateSerializer,
+        responses={201: UserSerializer, **error_responses(409, e409="The username is taken.")},
+    )
     def post(self, request: Request) -> Response:
         require_admin(request.user)
-        form = UserSerializer(data=request.data)
+        form = UserCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = services.create_user(context=context_from(request), data=dict(form.validated_data))
         return Response(UserSerializer(user).data, status=status.HTTP_201_CREATED)
@@ -115,11 +124,19 @@ class UserDetailView(APIView):
             raise exceptions.NotFound()
         return user
 
-    @extend_schema(responses=UserSerializer)
+    @extend_schema(responses={200: UserSerializer, **error_responses(403)})
     def get(self, request: Request, username: str) -> Response:
         return Response(UserSerializer(self._user(request, username)).data)
 
-    @extend_schema(request=UserUpdateSerializer, responses=UserSerializer)
+    @extend_schema(
+        request=UserUpdateSerializer,
+        responses={
+            200: UserSerializer,
+            **error_responses(
+                409, e409="An administrator cannot deactivate or demote themselves, nor the last."
+            ),
+        },
+    )
     def patch(self, request: Request, username: str) -> Response:
         user = self._user(request, username)
         form = UserUpdateSerializer(
@@ -133,14 +150,19 @@ class UserDetailView(APIView):
 
 
 class GroupsView(APIView):
-    @extend_schema(responses=GroupSerializer(many=True))
+    pagination_class = Pagination  # the schema's: GET answers a page
+
+    @extend_schema(responses={200: GroupSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
         require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(Group.objects.order_by("name"), request, view=self)
         return paginator.get_paginated_response(GroupSerializer(page, many=True).data)
 
-    @extend_schema(request=GroupSerializer, responses={201: GroupSerializer})
+    @extend_schema(
+        request=GroupSerializer,
+        responses={201: GroupSerializer, **error_responses(409, e409="The name is taken.")},
+    )
     def post(self, request: Request) -> Response:
         require_admin(request.user)
         form = GroupSerializer(data=request.data)
@@ -161,7 +183,7 @@ class GroupDetailView(APIView):
             raise exceptions.NotFound()
         return group
 
-    @extend_schema(responses=GroupSerializer)
+    @extend_schema(responses={200: GroupSerializer, **error_responses(403)})
     def get(self, request: Request, name: str) -> Response:
         return Response(GroupSerializer(self._group(request, name)).data)
 

@@ -1,11 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from config import trigger_check
+from repository.counts import TRIGGERS, reinstall_after_migrate
+
 
 class RepositoryConfig(AppConfig):
     name = "repository"
 
     def ready(self) -> None:
-        from repository.counts import reinstall_after_migrate
-
         post_migrate.connect(reinstall_after_migrate, sender=self, weak=False)
+        trigger_check.register(self.label, TRIGGERS)

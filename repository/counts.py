@@ -3,13 +3,15 @@
 `FolderCount` rows are written by triggers, so every path that adds, moves, trashes, restores
 or deletes documents keeps them right: the services, bulk inserts, raw SQL and migrations
 alike. PostgreSQL uses statement-level triggers over transition tables (a bulk insert adds up
-its folders once); SQLite uses row triggers. `install()` is idempotent; on SQLite it runs after
-every migration too, because SQLite drops a table's triggers when a migration rebuilds it
-(`config.triggers`).
+its folders once); SQLite uses row triggers. The migrations carry their own copies of this SQL;
+after every migration the triggers are installed again where they differ from it (SQLite drops
+a table's triggers when a migration rebuilds it; `config.triggers`).
 """
 
 # ruff: noqa: S608 (the trigger SQL is assembled from constants only)
 from typing import Any
+
+from django.db import connections
 
 from config.triggers import Triggers
 
@@ -117,7 +119,7 @@ SQLITE = (
 )
 
 TRIGGERS = Triggers(
-    installed_by=("repository", "0003_folder_counts"),
+    installed_by=("repository", "0006_folder_count_locks"),
     postgresql=(POSTGRESQL,),
     postgresql_drop=(POSTGRESQL_DROP,),
     sqlite=SQLITE,
@@ -163,11 +165,7 @@ def installed(connection: Any) -> set[str]:
 
 def reinstall_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """Put the triggers back after a migration (SQLite drops them when it rebuilds a table);
-    when some were missing, writes in between went uncounted, so every folder is recounted."""
-    from django.db import connections
-
-    connection = connections[using]
-    before = installed(connection)
-    TRIGGERS.reinstall_after_migrate(sender, using=using, **kwargs)
-    if installed(connection) - before:
-        rebuild(connection)
+    when they were missing, disabled or changed, writes in between may have gone uncounted, so
+    every folder is recounted."""
+    if TRIGGERS.reinstall_after_migrate(sender, using=using, **kwargs):
+        rebuild(connections[using])

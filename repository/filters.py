@@ -5,10 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
 from rest_framework import exceptions
 
+from config.api import query_moment
 from repository.models import DocumentLink, DocumentStatus, LinkTarget
 
 
@@ -35,24 +34,6 @@ def _int(params: Any, name: str) -> int | None:
     if value < 0 or value > 2**62:
         raise exceptions.ValidationError({name: [f"'{raw}' is out of range."]})
     return value
-
-
-def _moment(params: Any, name: str) -> datetime | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        moment = parse_datetime(raw)
-        if moment is None:
-            day = parse_date(raw)
-            moment = datetime(day.year, day.month, day.day) if day else None
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise exceptions.ValidationError(
-            {name: [f"'{raw}' is not a date or an ISO 8601 date-time."]}
-        )
-    return make_aware(moment) if is_naive(moment) else moment
 
 
 def _linked_to(params: Any) -> tuple[str, int] | None:
@@ -103,8 +84,8 @@ def _parse(params: Any) -> DocumentFilters:
         tags=tags,
         owner=params.get("owner") or None,
         linked_to=_linked_to(params),
-        created_after=_moment(params, "created_after"),
-        created_before=_moment(params, "created_before"),
+        created_after=query_moment(params, "created_after"),
+        created_before=query_moment(params, "created_before"),
     )
 
 

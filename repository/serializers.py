@@ -4,6 +4,7 @@ from typing import Any, NoReturn
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from permissions.access import folder_not_found
 from repository.models import (
@@ -39,14 +40,14 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):
     document_type: serializers.SlugRelatedField[DocumentType] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     tags: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
     locked_by = serializers.CharField(
         source="locked_by.username", read_only=True, allow_null=True, default=None
     )
-    current_version = VersionSerializer(read_only=True)
+    current_version = VersionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -86,7 +87,7 @@ class CreatedDocumentSerializer(DocumentSerializer):
 class TagListField(serializers.ListField):
     """Tags as a JSON list, repeated form fields, or one comma-separated value."""
 
-    child = serializers.CharField(max_length=100)
+    child = serializers.CharField(max_length=100, allow_blank=True)  # blank names are dropped
 
     def get_value(self, dictionary: Any) -> Any:
         if hasattr(dictionary, "getlist"):
@@ -99,10 +100,24 @@ class TagListField(serializers.ListField):
     def to_internal_value(self, data: Any) -> list[str]:
         if isinstance(data, str):
             data = [data]
-        names = [name.strip() for value in data for name in str(value).split(",") if name.strip()]
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        names: list[Any] = []
+        for value in data:
+            if isinstance(value, str):
+                names.extend(name.strip() for name in value.split(",") if name.strip())
+            else:
+                names.append(value)  # the child field refuses what is not text
         return list(super().to_internal_value(names))
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "A JSON object (in a multipart form: its JSON text).",
+    }
+)
 class MetadataField(serializers.JSONField):
     """A JSON object, given as an object (JSON bodies) or as a string (multipart forms)."""
 
@@ -131,13 +146,39 @@ class FolderField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
         super().fail(key, **kwargs)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class DocumentTypeField(serializers.SlugRelatedField):  # type: ignore[type-arg]
+    """A document type by its slug; like every relation, an empty value reads as none."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="slug", queryset=DocumentType.objects.all(), **kwargs)
+
+
+class _EmptyFormValueIsAbsent:
+    """A form cannot send null: its empty value for the field means the field is not given."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        value = super().get_value(dictionary)  # type: ignore[misc]
+        if value == "" and html.is_html_input(dictionary):
+            return serializers.empty
+        return value
+
+
+class FormFolderField(_EmptyFormValueIsAbsent, FolderField):
+    pass
+
+
+class FormDocumentTypeField(_EmptyFormValueIsAbsent, DocumentTypeField):
+    pass
+
+
 class DocumentCreateSerializer(serializers.Serializer[Any]):
+    """The upload form (multipart): absent `folder` is the top level, absent type none."""
+
     file = serializers.FileField(allow_empty_file=True)
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    folder = FolderField(required=False, allow_null=True)
-    document_type = serializers.SlugRelatedField(
-        slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
-    )
+    folder = FormFolderField(required=False)
+    document_type = FormDocumentTypeField(required=False)
     tags = TagListField(required=False)
     metadata = MetadataField(required=False)
     on_duplicate = serializers.ChoiceField(choices=OnDuplicate.CHOICES, default=OnDuplicate.WARN)
@@ -146,9 +187,7 @@ class DocumentCreateSerializer(serializers.Serializer[Any]):
 class DocumentUpdateSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=500, required=False)
     folder = FolderField(required=False, allow_null=True)
-    document_type = serializers.SlugRelatedField(
-        slug_field="slug", queryset=DocumentType.objects.all(), required=False, allow_null=True
-    )
+    document_type = DocumentTypeField(required=False, allow_null=True)
     tags = TagListField(required=False)
     metadata = MetadataField(required=False)
 
@@ -201,6 +240,8 @@ class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
         model = DocumentType
         fields = ["id", "slug", "name", "metadata_schema"]
         read_only_fields = ["id"]
+        # A taken slug answers 409 from the view, not 400 from a validator.
+        extra_kwargs: dict[str, Any] = {"slug": {"validators": []}}
 
     def validate_metadata_schema(self, value: Any) -> Any:
         if value in (None, {}):
@@ -210,5 +251,7 @@ class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
         try:
             jsonschema.Draft202012Validator.check_schema(value)
         except jsonschema.SchemaError as error:
-            raise serializers.ValidationError(f"Not a valid JSON Schema: {error.message}") from None
+            raise serializers.ValidationError(
+                f"Not a valid JSON Schema: {error.message}", code="invalid_json_schema"
+            ) from None
         return value

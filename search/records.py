@@ -2,7 +2,8 @@
 
 Searchable: title, metadata values, tags, registration number, the names of linked CRM
 records, and the current version's extracted text. Filterable: type, status, tags, owner,
-folder, links, creation time, and the principals that may view the document.
+folder, links, creation time, and who may view the document, as the terms of
+`permissions.index_terms` (per principal named in its ACLs, never per user).
 """
 
 import functools
@@ -16,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from permissions.selectors import viewers_of_many
+from permissions.index_terms import index_terms_many
 from repository.models import Document
 
 LANGUAGES = ("en", "ru", "de", "fr", "es")
@@ -42,7 +43,7 @@ class IndexRecord:
     folder: int | None = None
     created_at: datetime | None = None
     linked: list[str] = field(default_factory=list)
-    viewers: list[str] = field(default_factory=list)
+    viewers: list[str] = field(default_factory=list)  # `permissions.index_terms`
 
     @property
     def fingerprint(self) -> int:
@@ -172,7 +173,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         if link.target_type != "document"
     ]
     names = _crm_names(crm_pairs)
-    viewers = viewers_of_many(documents.values())
+    viewers = index_terms_many(documents.values())
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []
     for document_id in wanted:

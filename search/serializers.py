@@ -62,11 +62,11 @@ class SearchDocumentSerializer(serializers.ModelSerializer[Any]):
     """
 
     document_type: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+        slug_field="slug", read_only=True, allow_null=True
     )
     tags: Any = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     owner = serializers.CharField(source="owner.username", read_only=True)
-    current_version = VersionSerializer(read_only=True)
+    current_version = VersionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Document

@@ -10,7 +10,8 @@ from rest_framework import exceptions
 from audit.services import RequestContext, record
 from config.api import MAX_PAGE_SIZE, ServiceUnavailable
 from config.compiled import CompiledRows
-from permissions.selectors import search_principals, visible_rows
+from permissions.index_terms import search_access
+from permissions.selectors import visible_rows
 from repository.filters import parse_filters
 from repository.models import Document
 from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
@@ -72,12 +73,13 @@ def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     offset = (page - 1) * page_size
     if offset + page_size > MAX_RESULT_WINDOW:
         raise exceptions.ValidationError(
-            {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]}
+            {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]},
+            code="beyond_result_window",
         )
     request = SearchRequest(
         query=query,
         filters=filters,
-        principals=search_principals(user),
+        access=search_access(user),
         fuzzy=_flag(params, "fuzzy"),
         sort=sort,
         offset=offset,

@@ -7,9 +7,10 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from audit.services import context_from
+from config.api import MAX_PAGE_SIZE, error_responses
 from repository.views.documents import FILTER_PARAMETERS
 from search.serializers import SearchResponseSerializer, summaries_of_rows
-from search.services import search_documents
+from search.services import MAX_RESULT_WINDOW, search_documents
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(
@@ -20,14 +21,29 @@ SEARCH_PARAMETERS = [
     ),
     OpenApiParameter("fuzzy", bool, description="Also match words one or two edits away."),
     OpenApiParameter("sort", str, enum=["relevance", "-created_at"]),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int, description="Up to 200."),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1},
+        description=f"Pages past the first {MAX_RESULT_WINDOW} results answer 400 "
+        "(`beyond_result_window`).",
+    ),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"Larger sizes are served as {MAX_PAGE_SIZE}.",
+    ),
     *FILTER_PARAMETERS,
 ]
 
 
 class SearchView(APIView):
-    @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchResponseSerializer)
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses={
+            200: SearchResponseSerializer,
+            **error_responses(503, e503="The search engine is unavailable; try again shortly."),
+        },
+    )
     def get(self, request: Request) -> Response:
         page = search_documents(context=context_from(request), params=request.query_params)
         url = request.build_absolute_uri()

@@ -7,14 +7,15 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from, record
-from config.api import Pagination
+from config.api import DATE_OR_DATE_TIME, Pagination, error_responses
 from permissions.access import get_document
 from permissions.codes import Permission
 from permissions.counts import count_documents_for
@@ -23,7 +24,7 @@ from permissions.selectors import documents_for
 from repository import services
 from repository.blobs import read_verified
 from repository.filters import DocumentFilters, apply_filters, parse_filters
-from repository.models import Document, Version
+from repository.models import Document, DocumentStatus, LinkTarget, Version
 from repository.serializers import (
     CreatedDocumentSerializer,
     DocumentCreateSerializer,
@@ -36,16 +37,30 @@ from repository.serializers import (
 )
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("folder", int),
+    OpenApiParameter("folder", {"type": "integer", "minimum": 0, "maximum": 2**62}),
     OpenApiParameter("document_type", str),
-    OpenApiParameter("status", str),
+    OpenApiParameter("status", str, enum=DocumentStatus.values),
     OpenApiParameter("tag", str, many=True),
     OpenApiParameter("owner", str),
-    OpenApiParameter("linked_to", str, description="<type>:<id>, e.g. deal:12"),
-    OpenApiParameter("created_after", str),
-    OpenApiParameter("created_before", str),
+    OpenApiParameter(
+        "linked_to",
+        str,
+        pattern=rf"^({'|'.join(LinkTarget.values)}):[0-9]+$",
+        description="<type>:<id>, e.g. deal:12",
+    ),
+    OpenApiParameter("created_after", DATE_OR_DATE_TIME),
+    OpenApiParameter("created_before", DATE_OR_DATE_TIME),
 ]
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
+LOCKED = "The document is locked by another user."
+UNDER_HOLD_OR_LOCKED = "Under legal hold, in an active approval route, or locked by another user."
+STORAGE_DOWN = "The document store is unavailable; nothing was saved."
+# The file goes out with its own type (the version's mime_type), whatever it is.
+DOWNLOAD = OpenApiResponse(
+    OpenApiTypes.BINARY,
+    description="The version's bytes, with the version's `mime_type` as Content-Type and its "
+    "filename in Content-Disposition.",
+)
 
 
 def folder_count(user: Any, filters: DocumentFilters) -> Callable[[], int] | None:
@@ -78,6 +93,7 @@ def _reloaded(document: Document) -> Document:
 
 class DocumentViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[0-9]+"
+    pagination_class = Pagination  # the schema's: `list` answers a page; actions say otherwise
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=DocumentSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -93,7 +109,16 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request={"multipart/form-data": DocumentCreateSerializer},
-        responses={201: CreatedDocumentSerializer},
+        responses={
+            201: CreatedDocumentSerializer,
+            **error_responses(
+                409,
+                503,
+                e409="An identical document exists and `on_duplicate` is `reject` "
+                "(`duplicate_of` names it).",
+                e503=STORAGE_DOWN,
+            ),
+        },
     )
     def create(self, request: Request) -> Response:
         form = DocumentCreateSerializer(data=request.data, context={"request": request})
@@ -121,7 +146,10 @@ class DocumentViewSet(viewsets.ViewSet):
         )
         return Response(DocumentSerializer(document).data)
 
-    @extend_schema(request=DocumentUpdateSerializer, responses=DocumentSerializer)
+    @extend_schema(
+        request=DocumentUpdateSerializer,
+        responses={200: DocumentSerializer, **error_responses(409, e409=UNDER_HOLD_OR_LOCKED)},
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk, Permission.EDIT)
         form = DocumentUpdateSerializer(data=request.data, context={"request": request})
@@ -133,7 +161,7 @@ class DocumentViewSet(viewsets.ViewSet):
         # sight, and the answer is still the state they just wrote.
         return Response(DocumentSerializer(_reloaded(document)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **error_responses(409, e409=UNDER_HOLD_OR_LOCKED)})
     def destroy(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk, Permission.DELETE)
         services.delete_document(context=context_from(request), document=document)
@@ -147,10 +175,13 @@ class DocumentViewSet(viewsets.ViewSet):
     @extend_schema(
         methods=["POST"],
         request={"multipart/form-data": VersionCreateSerializer},
-        responses={201: VersionSerializer},
+        responses={
+            201: VersionSerializer,
+            **error_responses(409, 503, e409=LOCKED, e503=STORAGE_DOWN),
+        },
         operation_id="documents_versions_create",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def versions(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             document = get_document(request.user, pk)
@@ -168,7 +199,8 @@ class DocumentViewSet(viewsets.ViewSet):
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[VERSION_PARAMETER], responses={(200, "application/octet-stream"): bytes}
+        parameters=[VERSION_PARAMETER],
+        responses={(200, "*/*"): DOWNLOAD, **error_responses(403)},
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> StreamingHttpResponse:
@@ -192,8 +224,17 @@ class DocumentViewSet(viewsets.ViewSet):
         response["ETag"] = f'"{version.sha256}"'
         return response
 
-    @extend_schema(methods=["POST"], request=None, responses=DocumentSerializer)
-    @extend_schema(methods=["DELETE"], request=None, responses=DocumentSerializer)
+    @extend_schema(
+        methods=["POST"],
+        request=None,
+        responses={200: DocumentSerializer, **error_responses(409, e409=LOCKED)},
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        # Check-in answers the document, like check-out (clients read the body).
+        responses={200: DocumentSerializer, **error_responses(409, e409=LOCKED)},
+    )
     @action(detail=True, methods=["post", "delete"])
     def lock(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk, Permission.EDIT)
@@ -229,7 +270,7 @@ class DocumentViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(responses=DuplicateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)
         if document.current_version is None:

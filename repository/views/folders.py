@@ -1,10 +1,11 @@
+from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from
-from config.api import Pagination
+from config.api import Conflict, Pagination, error_responses
 from permissions.access import get_folder, require_admin
 from permissions.codes import Permission
 from permissions.selectors import folders_for
@@ -12,9 +13,12 @@ from repository.models import DocumentType
 from repository.serializers import DocumentTypeSerializer, FolderSerializer
 from repository.services import folders as folder_services
 
+DUPLICATE_NAME = "A folder of that name exists there already"
+
 
 class FolderViewSet(viewsets.ViewSet):
     lookup_value_regex = r"[0-9]+"
+    pagination_class = Pagination  # the schema's: `list` answers a page
 
     @extend_schema(responses=FolderSerializer(many=True))
     def list(self, request: Request) -> Response:
@@ -28,7 +32,10 @@ class FolderViewSet(viewsets.ViewSet):
         page = paginator.paginate_queryset(folders, request, view=self)
         return paginator.get_paginated_response(FolderSerializer(page, many=True).data)
 
-    @extend_schema(request=FolderSerializer, responses={201: FolderSerializer})
+    @extend_schema(
+        request=FolderSerializer,
+        responses={201: FolderSerializer, **error_responses(409, e409=f"{DUPLICATE_NAME}.")},
+    )
     def create(self, request: Request) -> Response:
         form = FolderSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
@@ -43,7 +50,13 @@ class FolderViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(FolderSerializer(get_folder(request.user, pk)).data)
 
-    @extend_schema(request=FolderSerializer, responses=FolderSerializer)
+    @extend_schema(
+        request=FolderSerializer,
+        responses={
+            200: FolderSerializer,
+            **error_responses(409, e409=f"{DUPLICATE_NAME}, a move inside itself, or a hold."),
+        },
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
         folder = get_folder(request.user, pk, manage=True)
         form = FolderSerializer(
@@ -55,7 +68,9 @@ class FolderViewSet(viewsets.ViewSet):
         )
         return Response(FolderSerializer(folder).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={204: None, **error_responses(409, e409="The folder is not empty, or held.")}
+    )
     def destroy(self, request: Request, pk: str) -> Response:
         folder = get_folder(request.user, pk, permission=Permission.DELETE)
         folder_services.delete_folder(context=context_from(request), folder=folder)
@@ -63,16 +78,31 @@ class FolderViewSet(viewsets.ViewSet):
 
 
 class DocumentTypeViewSet(viewsets.ViewSet):
+    pagination_class = Pagination  # the schema's: `list` answers a page
+
     @extend_schema(responses=DocumentTypeSerializer(many=True))
     def list(self, request: Request) -> Response:
         paginator = Pagination()
         page = paginator.paginate_queryset(DocumentType.objects.all(), request, view=self)
         return paginator.get_paginated_response(DocumentTypeSerializer(page, many=True).data)
 
-    @extend_schema(request=DocumentTypeSerializer, responses={201: DocumentTypeSerializer})
+    @extend_schema(
+        request=DocumentTypeSerializer,
+        responses={
+            201: DocumentTypeSerializer,
+            **error_responses(409, e409="A document type with that slug exists."),
+        },
+    )
     def create(self, request: Request) -> Response:
         require_admin(request.user)
         form = DocumentTypeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        document_type = form.save()
+        try:
+            with transaction.atomic():
+                document_type = form.save()
+        except IntegrityError as error:
+            # A taken slug is a conflict (409), as a taken user, group or folder name is.
+            raise Conflict(
+                "A document type with that slug exists.", code="duplicate_slug"
+            ) from error
         return Response(DocumentTypeSerializer(document_type).data, status=status.HTTP_201_CREATED)

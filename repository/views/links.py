@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
+from config.api import error_responses
 from permissions.access import get_document
 from permissions.codes import Permission
 from repository import services
@@ -18,7 +19,10 @@ class DocumentLinksView(APIView):
         links = services.visible_links(request.user, document).select_related("created_by")
         return Response(LinkSerializer(links, many=True).data)
 
-    @extend_schema(request=LinkSerializer, responses={201: LinkSerializer})
+    @extend_schema(
+        request=LinkSerializer,
+        responses={201: LinkSerializer, **error_responses(409, e409="The link exists already.")},
+    )
     def post(self, request: Request, pk: int) -> Response:
         document = get_document(request.user, pk, Permission.EDIT)
         form = LinkSerializer(data=request.data)

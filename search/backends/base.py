@@ -4,6 +4,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from permissions.index_terms import SearchAccess
 from repository.filters import DocumentFilters
 from search.query import Node
 from search.records import IndexRecord
@@ -28,7 +29,7 @@ class RecordsRejected(Exception):
 class SearchRequest:
     query: Node | None
     filters: DocumentFilters
-    principals: list[str] | None  # None: no trimming (administrators)
+    access: SearchAccess | None  # None: no trimming (administrators)
     fuzzy: bool = False
     sort: str = "relevance"  # or "-created_at"
     offset: int = 0

@@ -16,6 +16,7 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
+from permissions.index_terms import SearchAccess
 from search.backends.base import (
     FACET_FIELDS,
     FACET_SIZE,
@@ -148,11 +149,27 @@ def compile_query(node: Node | None, fuzzy: bool) -> dict[str, Any]:
     return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
 
 
+def access_filter(access: SearchAccess) -> dict[str, Any]:
+    """At one level or another, one of the caller's `allow` terms and none of the `cut` ones."""
+    levels = [
+        {
+            "bool": {
+                "filter": [{"terms": {"viewers": list(level.allow)}}],
+                "must_not": [{"terms": {"viewers": list(level.cut)}}] if level.cut else [],
+            }
+        }
+        for level in access.levels
+    ]
+    if not levels:
+        return {"match_none": {}}
+    return {"bool": {"should": levels, "minimum_should_match": 1}}
+
+
 def filter_clauses(request: SearchRequest) -> list[dict[str, Any]]:
     filters = request.filters
     clauses: list[dict[str, Any]] = [{"term": {"live": True}}]
-    if request.principals is not None:
-        clauses.append({"terms": {"viewers": list(request.principals)}})
+    if request.access is not None:
+        clauses.append(access_filter(request.access))
     if filters.folder is not None:
         clauses.append({"term": {"folder": filters.folder}})
     if filters.document_type:

@@ -21,6 +21,7 @@ from typing import Any
 import tantivy
 from tantivy import FieldType, Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
+from permissions.index_terms import SearchAccess
 from search.backends.base import (
     FACET_SIZE,
     Hit,
@@ -160,12 +161,39 @@ def compile_query(node: Node | None, fuzzy: bool) -> Any:
     return Query.boolean_query(clauses)
 
 
+def _any_viewer_term(terms: tuple[str, ...]) -> Any:
+    """One of these terms. A union of term queries rather than a term set: each term query
+    skips an absent term at once, where a term set walks the field's whole dictionary, and
+    most of a caller's access terms are absent from any index."""
+    return Query.boolean_query(
+        [(Occur.Should, Query.term_query(SCHEMA, "viewers", term)) for term in terms]
+    )
+
+
+@lru_cache(maxsize=256)
+def access_query(access: SearchAccess) -> Any:
+    """At one level or another, one of the caller's `allow` terms and none of the `cut` ones
+    (built once per set of principals and tree depth: a user's searches reuse it)."""
+    levels = [
+        Query.boolean_query(
+            [
+                (Occur.Must, _any_viewer_term(level.allow)),
+                *([(Occur.MustNot, _any_viewer_term(level.cut))] if level.cut else []),
+            ]
+        )
+        for level in access.levels
+    ]
+    if not levels:
+        return Query.empty_query()
+    return Query.boolean_query([(Occur.Should, level) for level in levels])
+
+
 def filter_clauses(request: SearchRequest) -> list[Any]:
     """Live documents, the caller's principals and the document filters, as tantivy terms."""
     filters = request.filters
     clauses = [Query.term_query(SCHEMA, "live", 1)]
-    if request.principals is not None:
-        clauses.append(Query.term_set_query(SCHEMA, "viewers", list(request.principals)))
+    if request.access is not None:
+        clauses.append(access_query(request.access))
     if filters.folder is not None:
         clauses.append(Query.term_query(SCHEMA, "folder", filters.folder))
     if filters.document_type:

@@ -43,3 +43,11 @@ def search_index(settings: Any, tmp_path: Any) -> Iterator[Any]:
         elastic.client.options(ignore_status=404).indices.delete_index_template(
             name=f"{elastic.prefix}-documents"
         )
+
+
+@pytest.fixture
+def live_index(search_index: Any) -> Any:
+    """The emptied index, created now: in production the worker writes but never creates it
+    (its backend still thinks the dropped index is there)."""
+    search_index.live_index()
+    return search_index

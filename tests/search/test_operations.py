@@ -26,7 +26,7 @@ def _engine_search(query: str) -> set[int]:
     backend = get_backend()
     backend.refresh()
     outcome = backend.search(
-        SearchRequest(query=parse_query(query), filters=DocumentFilters(), principals=None)
+        SearchRequest(query=parse_query(query), filters=DocumentFilters(), access=None)
     )
     return {hit.document_id for hit in outcome.hits}
 
