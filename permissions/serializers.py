@@ -6,7 +6,6 @@ from rest_framework import serializers
 from permissions.codes import Permission
 from permissions.models import Effect
 from permissions.principals import is_admin, roles_of
-from permissions.services import reject_reserved_username
 
 ROLE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 USERNAME_PATTERN = r"^[\w.@+-]{1,150}$"
@@ -70,10 +69,6 @@ class UserSerializer(serializers.Serializer[Any]):
     roles = serializers.ListField(child=serializers.RegexField(ROLE_PATTERN), required=False)
     is_admin = serializers.BooleanField(read_only=True)
     is_active = serializers.BooleanField(required=False)
-
-    def validate_username(self, value: str) -> str:
-        reject_reserved_username(value)
-        return value
 
     def to_representation(self, instance: User) -> dict[str, Any]:
         return {

@@ -224,6 +224,7 @@ def test_me_is_not_a_username(admin: APIClient, name: str) -> None:
         "/api/v1/users/", {"username": name, "password": "long-enough-1"}, format="json"
     )
     assert created.status_code == 400 and created.json()["code"] == "reserved_username"
+    assert created.json()["errors"] == {"username": [f"'{name}' is reserved."]}
     renamed = admin.patch("/api/v1/users/alice/", {"username": name}, format="json")
     assert renamed.status_code == 400
     assert not User.objects.filter(username__iexact="me").exists()
