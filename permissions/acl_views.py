@@ -14,7 +14,7 @@ from config.api import error_responses
 from permissions import acl
 from permissions.access import get_document, get_folder
 from permissions.codes import Permission, user_principal
-from permissions.selectors import explain
+from permissions.explain import explain
 from permissions.serializers import AclSerializer, EffectivePermissionsSerializer
 
 

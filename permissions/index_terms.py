@@ -1,13 +1,13 @@
 """The view rule as search terms: what is stored with each indexed document, and what one
 user's search asks for, so that the engine keeps exactly the documents `documents_for` lists.
 
-The rule (`permissions.selectors`) ranks every entry that reaches a document, 2*level + 1 for
-an allow and 2*level for a deny, and among the entries naming one of the user's principals the
-lowest rank decides: odd, the user may view. The index keeps that rank per principal, never
-per user, so a user created, added to a group or role, moved or deactivated later is judged
-by the principals they hold when they search, and no change of people touches the index.
-Entries, owner rights and the folder tree do change the terms: their writes queue the
-documents concerned in the search outbox.
+The rule (`permissions.selectors`; `permissions.explain.ranked_entries` lists its entries)
+ranks every entry that reaches a document, 2*level + 1 for an allow and 2*level for a deny, and
+among the entries naming one of the user's principals the lowest rank decides: odd, the user
+may view. The index keeps that rank per principal, never per user, so a user created, added to
+a group or role, moved or deactivated later is judged by the principals they hold when they
+search, and no change of people touches the index. Entries, owner rights and the folder tree
+do change the terms: their writes queue the documents concerned in the search outbox.
 
 Levels: 0 owner rights and grant sources (they allow whatever the entries say), 1 the
 document's own entries, 2 its folder, 3 the folder above, and so on while inheritance holds.
@@ -28,9 +28,10 @@ from django.db.models import Max
 
 from permissions import generation
 from permissions.codes import Permission, user_principal
+from permissions.explain import ranked_entries
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
 from permissions.principals import is_admin, principals_of
-from permissions.selectors import grant_source_viewers, ranked_entries
+from permissions.selectors import grant_source_viewers
 
 OWNER_LEVEL = 0
 DOCUMENT_LEVEL = 1

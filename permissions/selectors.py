@@ -25,6 +25,10 @@ Evaluation is set-based SQL: the folders on which U holds P come from one groupe
 `AccessControlEntry` joined to the `FolderAncestor` closure table (ranks are `2*level + allow`,
 the minimum decides: odd = allow); documents then filter on `folder_id IN (...)` plus the few
 documents that carry entries of their own. No per-row Python, the same on SQLite and PostgreSQL.
+
+The rule has three readers, one module each: this one (the rule), `permissions.explain` (which
+entries decide, for the effective-permissions answer) and `permissions.index_terms` (the rule
+as search terms, property-tested against `documents_for()`).
 """
 
 from collections.abc import Callable, Iterable
@@ -36,7 +40,7 @@ from django.db.models.functions import Mod
 
 from config.compiled import CompiledRows
 from permissions import generation
-from permissions.codes import Permission, user_principal
+from permissions.codes import Permission
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
 from permissions.principals import is_admin, principals_of
 from permissions.sql import id_in
@@ -91,6 +95,14 @@ def extra_grant_filter(user: Any, permission: str) -> Q:
         if ids is not None:
             condition |= Q(pk__in=ids)
     return condition
+
+
+def grant_source_viewers(document: Any) -> set[str]:
+    """Principals the grant sources let view the document (for the search index)."""
+    viewers: set[str] = set()
+    for source in _grant_sources.values():
+        viewers.update(source.viewers(document))
+    return viewers
 
 
 # --- The set-based rule ---------------------------------------------------------------------
@@ -315,127 +327,3 @@ def folders_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
 
 def can_on_folder(user: Any, permission: str, folder: Any) -> bool:
     return folders_for(user, permission).filter(pk=folder.pk).exists()
-
-
-# --- Explanations (one object, for the effective-permissions endpoint) ----------------------
-
-
-@dataclass(frozen=True)
-class Source:
-    permission: str
-    effect: str
-    principal: str
-    on: str
-    inherited: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "permission": self.permission,
-            "effect": self.effect,
-            "principal": self.principal,
-            "on": self.on,
-            "inherited": self.inherited,
-        }
-
-
-@dataclass(frozen=True)
-class RankedEntry:
-    rank: int
-    source: Source
-
-
-def ranked_entries(target: Any, *, is_document: bool) -> list[RankedEntry]:
-    """Every entry that reaches `target`, ranked by level (ignores principals)."""
-    ranked: list[RankedEntry] = []
-    inherit = True
-    folder_id: int | None
-    if is_document:
-        acl = AccessControlList.objects.filter(document=target).first()
-        inherit = acl.inherit if acl else True
-        for entry in AccessControlEntry.objects.filter(document=target):
-            source = Source(
-                entry.permission, entry.effect, entry.principal, f"document:{target.pk}", False
-            )
-            ranked.append(RankedEntry(int(entry.effect == Effect.ALLOW), source))
-        folder_id = target.folder_id
-        offset = 1
-    else:
-        folder_id = target.pk
-        offset = 0
-    if folder_id is None or not inherit:
-        return ranked
-    links = FolderAncestor.objects.filter(folder_id=folder_id, is_inherited=True)
-    depths = dict(links.values_list("ancestor_id", "depth"))
-    for entry in AccessControlEntry.objects.filter(folder_id__in=depths):
-        level = depths[entry.folder_id] + offset  # type: ignore[index]
-        source = Source(
-            entry.permission, entry.effect, entry.principal, f"folder:{entry.folder_id}", level > 0
-        )
-        ranked.append(RankedEntry(2 * level + int(entry.effect == Effect.ALLOW), source))
-    return ranked
-
-
-def explain(user: Any, target: Any, *, is_document: bool = True) -> dict[str, Any]:
-    """Effective permissions of `user` on a document (or folder) and where each comes from.
-
-    Follows the module rule exactly; a test checks it agrees with `documents_for()`.
-    """
-    principal = user_principal(user.get_username())
-    if is_admin(user):
-        granted = [Source(p, Effect.ALLOW, principal, "admin", False) for p in Permission.values]
-        return _explanation(principal, granted)
-    principals = set(principals_of(user))
-    target_key = "document" if is_document else "folder"
-    acl = AccessControlList.objects.filter(**{target_key: target}).first()
-    owner_rights = acl.owner_rights if acl else True
-    is_owner = owner_rights and target.owner_id == user.pk
-    ranked = ranked_entries(target, is_document=is_document)
-    sources: list[Source] = []
-    for permission in Permission.values:
-        if is_owner:
-            sources.append(Source(permission, Effect.ALLOW, principal, "owner", False))
-            continue
-        mine = [
-            item
-            for item in ranked
-            if item.source.permission == permission and item.source.principal in principals
-        ]
-        if mine:
-            best = min(item.rank for item in mine)
-            level = best // 2
-            effect = Effect.ALLOW if best % 2 else Effect.DENY
-            sources.extend(
-                item.source
-                for item in mine
-                if item.rank // 2 == level and item.source.effect == effect
-            )
-            if effect == Effect.ALLOW:
-                continue
-        if is_document and _granted_by_extra_source(user, permission, target):
-            sources.append(Source(permission, Effect.ALLOW, principal, "route", False))
-    return _explanation(principal, sources)
-
-
-def grant_source_viewers(document: Any) -> set[str]:
-    """Principals the grant sources let view the document (for the search index)."""
-    viewers: set[str] = set()
-    for source in _grant_sources.values():
-        viewers.update(source.viewers(document))
-    return viewers
-
-
-def _granted_by_extra_source(user: Any, permission: str, document: Any) -> bool:
-    for source in _grant_sources.values():
-        ids = source.document_ids(user, permission)
-        if ids is not None and ids.filter(pk=document.pk).exists():
-            return True
-    return False
-
-
-def _explanation(principal: str, sources: list[Source]) -> dict[str, Any]:
-    held = {s.permission for s in sources if s.effect == Effect.ALLOW}
-    return {
-        "principal": principal,
-        "permissions": [p for p in Permission.values if p in held],
-        "sources": [s.as_dict() for s in sources],
-    }

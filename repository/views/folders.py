@@ -1,16 +1,16 @@
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from
-from config.api import Conflict, Pagination, error_responses
-from permissions.access import get_folder, require_admin
+from config.api import Pagination, error_responses
+from permissions.access import get_folder
 from permissions.codes import Permission
 from permissions.selectors import folders_for
 from repository.models import DocumentType
 from repository.serializers import DocumentTypeSerializer, FolderSerializer
+from repository.services import document_types as document_type_services
 from repository.services import folders as folder_services
 
 FOLDER_NOT_VISIBLE = "The parent named does not exist or is out of the caller's sight."
@@ -98,15 +98,12 @@ class DocumentTypeViewSet(viewsets.ViewSet):
         },
     )
     def create(self, request: Request) -> Response:
-        require_admin(request.user)
         form = DocumentTypeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            with transaction.atomic():
-                document_type = form.save()
-        except IntegrityError as error:
-            # A taken slug is a conflict (409), as a taken user, group or folder name is.
-            raise Conflict(
-                "A document type with that slug exists.", code="duplicate_slug"
-            ) from error
+        document_type = document_type_services.create_document_type(
+            context=context_from(request),
+            slug=form.validated_data["slug"],
+            name=form.validated_data["name"],
+            metadata_schema=form.validated_data.get("metadata_schema"),
+        )
         return Response(DocumentTypeSerializer(document_type).data, status=status.HTTP_201_CREATED)

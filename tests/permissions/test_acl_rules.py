@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
 from permissions.codes import Permission
-from permissions.selectors import can, documents_for, explain, folders_for
+from permissions.explain import explain
+from permissions.selectors import can, documents_for, folders_for
 from repository.models import Document
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, visible_ids
 

@@ -121,7 +121,9 @@ RULES: dict[tuple[str, str], Rule] = {
         admins_only(200), body=lambda w: {"members": ["eve"]}, params={"name": "group"}
     ),
     ("POST", "/api/v1/document-types/"): Rule(
-        admins_only(201), body=lambda w: {"slug": f"t{w['tag']}", "name": "T"}
+        admins_only(201),
+        body=lambda w: {"slug": f"t{w['tag']}", "name": "T"},
+        event="document_type.create",
     ),
     # Documents.
     ("GET", DOC): Rule(READ),
