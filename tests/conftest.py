@@ -93,7 +93,27 @@ if PRODUCTION:
 
 
 @pytest.fixture
-def users(transactional_db: None) -> dict[str, User]:
+def database(request: Any) -> Iterator[None]:
+    """Committed rows (`transactional_db`), or one rolled-back transaction for a test (or a
+    module) marked `rolled_back`, unless the test itself is marked `commits`.
+
+    Commits are what on_commit jobs (text extraction, the search outbox drain), threads, other
+    connections and, in production, the Celery worker need; a `rolled_back` test never commits,
+    so its on_commit jobs never run, and it skips the flush of every table after it.
+    """
+    marked = request.node.get_closest_marker("rolled_back")
+    if marked and not request.node.get_closest_marker("commits"):
+        request.getfixturevalue("db")
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if PRODUCTION:
+        wait_for_idle_worker()  # before transactional_db, set up first, flushes the tables
+
+
+@pytest.fixture
+def users(database: None) -> dict[str, User]:
     """admin (superuser), alice and bob (plain users), rita (records manager)."""
     admin = User.objects.create_superuser("admin", "admin@example.com", "admin-pass-1")
     alice = User.objects.create_user("alice", "alice@example.com", "alice-pass-1")

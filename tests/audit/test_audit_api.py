@@ -12,6 +12,9 @@ from audit.models import AuditEvent
 from tests.helpers import streamed
 from tests.permissions.acl_helpers import entry, grant, make_document
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 def test_who_read_this_document_from_where_and_is_the_log_intact(
     alice: APIClient,

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
@@ -9,6 +10,9 @@ from permissions.codes import Permission
 from permissions.selectors import can, documents_for, explain, folders_for
 from repository.models import Document
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, visible_ids
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 ALL = [p.value for p in Permission]
 
