@@ -3,15 +3,11 @@ catching tampering after events whose numbers or addresses the database re-encod
 
 from collections.abc import Callable
 
-import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from tests.audit.tampering import tamper
 from tests.permissions.acl_helpers import make_document
-
-# Nothing here needs a commit: no job, thread or other connection reads the rows.
-pytestmark = pytest.mark.rolled_back
 
 
 def test_metadata_numbers_leave_the_chain_verifiable_and_tampering_visible(
