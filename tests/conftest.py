@@ -26,10 +26,20 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     skip_production = pytest.mark.skip(reason="embedded mode only")
     skip_embedded = pytest.mark.skip(reason="production mode only")
     for item in items:
+        _mark_database(item)
         if PRODUCTION and "embedded_only" in item.keywords:
             item.add_marker(skip_production)
         if not PRODUCTION and "production_only" in item.keywords:
             item.add_marker(skip_embedded)
+
+
+def _mark_database(item: Any) -> None:
+    """How a test using `database` gets its rows: see that fixture."""
+    if "database" not in getattr(item, "fixturenames", ()) or item.get_closest_marker("django_db"):
+        return
+    rolled_back = bool(item.get_closest_marker("rolled_back"))
+    commits = not rolled_back or bool(item.get_closest_marker("commits"))
+    item.add_marker(pytest.mark.django_db(transaction=commits))
 
 
 if PRODUCTION:
@@ -93,7 +103,24 @@ if PRODUCTION:
 
 
 @pytest.fixture
-def users(transactional_db: None) -> dict[str, User]:
+def database(request: Any) -> Iterator[None]:
+    """Committed rows (`transactional_db`), or one rolled-back transaction for a test (or a
+    module) marked `rolled_back`, unless the test itself is marked `commits`.
+
+    Commits are what on_commit jobs (text extraction, the search outbox drain), threads, other
+    connections and, in production, the Celery worker need; a `rolled_back` test never commits,
+    so its on_commit jobs never run, and it skips the flush of every table after it. The choice
+    is made at collection, as a `django_db` marker: requested from here, `transactional_db`
+    would be set up as `db`.
+    """
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if PRODUCTION and marker and marker.kwargs.get("transaction"):
+        wait_for_idle_worker()  # set up after the database, so this runs before its flush
+
+
+@pytest.fixture
+def users(database: None) -> dict[str, User]:
     """admin (superuser), alice and bob (plain users), rita (records manager)."""
     admin = User.objects.create_superuser("admin", "admin@example.com", "admin-pass-1")
     alice = User.objects.create_user("alice", "alice@example.com", "alice-pass-1")

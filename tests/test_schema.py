@@ -10,6 +10,9 @@ from rest_framework.test import APIClient
 
 from tests.helpers import upload
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 @pytest.fixture
 def spec(alice: APIClient) -> dict[str, Any]:

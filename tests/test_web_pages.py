@@ -8,6 +8,9 @@ from django.test import Client
 
 from tests.helpers import streamed
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 CONTENT_TYPES = {
     ".css": {"text/css"},
     ".js": {"text/javascript", "application/javascript"},

@@ -5,6 +5,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -14,6 +15,9 @@ from repository.blobs import blob_key, blob_storage
 from repository.models import Document, Folder, Version
 from tests.helpers import new_version
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def test_hold_blocks_deletion_by_everyone_until_lifted(

@@ -3,6 +3,7 @@ one `login` or `login_failed` event, and there is no sign-in page that records n
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from rest_framework.test import APIClient
@@ -10,6 +11,9 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from tests.helpers import new_version
 from tests.permissions.acl_helpers import entry, grant, make_document
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def test_reading_a_documents_text_is_recorded_with_its_version(

@@ -16,6 +16,9 @@ from audit.services import RequestContext
 from config.api import Conflict
 from permissions import services
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 def _token_login(username: str, password: str) -> Any:
     return APIClient().post(
@@ -167,6 +170,7 @@ def test_the_last_active_administrator_stays_whoever_asks(users: dict[str, User]
         User.objects.filter(username="admin").update(is_active=False)
 
 
+@pytest.mark.commits  # its threads use connections of their own
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 def test_two_administrators_demoting_each_other_at_once_leave_one(
     users: dict[str, User],

@@ -1,5 +1,6 @@
 """ACL and effective-permission endpoints, and the leak rule: invisible means absent."""
 
+import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -12,6 +13,9 @@ from tests.permissions.acl_helpers import (
     put_acl,
     visible_ids,
 )
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def test_acl_read_and_replace_is_audited(alice: APIClient, users) -> None:  # type: ignore[no-untyped-def]

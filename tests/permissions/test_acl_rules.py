@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import pytest
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
@@ -10,6 +11,9 @@ from permissions.explain import explain
 from permissions.selectors import can, documents_for, folders_for
 from repository.models import Document
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, visible_ids
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 ALL = [p.value for p in Permission]
 

@@ -15,6 +15,9 @@ from repository import counts
 from repository.models import Document, Folder, FolderCount
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, varied_documents
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 def _actual_counts() -> dict[int, int]:
     live = Count("documents", filter=Q(documents__is_deleted=False))

@@ -12,6 +12,9 @@ from permissions.models import AccessControlEntry
 from permissions.selectors import documents_for
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 def test_every_acl_and_tree_write_gives_a_new_token(alice: APIClient) -> None:
     tokens = [current_token()]

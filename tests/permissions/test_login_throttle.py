@@ -13,6 +13,9 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from permissions.models import LoginThrottle
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 HOME = "10.0.0.1"
 
 
@@ -126,6 +129,7 @@ def test_expired_counts_are_forgotten(users: dict[str, User], settings: Any) -> 
     assert LoginThrottle.objects.count() == 3
 
 
+@pytest.mark.commits  # its threads use connections of their own
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: parallel writers")
 def test_parallel_guesses_get_no_more_tries_than_the_limit(users: dict[str, User]) -> None:
     """Twelve guesses at once from one address: five are checked, the rest answer 429."""

@@ -27,6 +27,9 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent, LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 ROLES = ("owner", "granted", "denied", "viewer", "stranger", "records_manager", "admin")
 USERNAMES = {
     "owner": "alice",

@@ -1,8 +1,12 @@
 """API tokens are cached with their users; every change to either is seen on the next request."""
 
+import pytest
 from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def _client(token: str) -> APIClient:

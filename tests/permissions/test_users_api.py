@@ -1,8 +1,12 @@
 """Authentication, users and groups."""
 
+import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def test_token_login_and_failed_login_are_audited(users) -> None:  # type: ignore[no-untyped-def]

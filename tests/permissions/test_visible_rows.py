@@ -14,6 +14,9 @@ from permissions.selectors import documents_for, visible_rows
 from repository.models import Document
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, varied_documents
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 COLUMNS = ("id", "title", "folder_id", "owner__username", "created_at", "current_version__size")
 
 

@@ -14,6 +14,9 @@ from repository.extraction.filetypes import DOCX
 from repository.services import uploads as uploads_service
 from tests.helpers import streamed, upload, zip_bytes
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 
 def test_identical_bytes_are_stored_once(alice: APIClient) -> None:
     content = b"shared bytes for two documents"

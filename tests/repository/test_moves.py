@@ -4,12 +4,16 @@ Each test plays an attacker who holds some rights on someone else's content and 
 move into more rights, or to plant content where others will see it.
 """
 
+import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from repository.models import Document, Folder
 from tests.helpers import upload
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
+
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
 
 
 def _move_document(client: APIClient, document: int, folder: int | None) -> int:

@@ -12,6 +12,9 @@ from rest_framework.test import APIClient
 from repository.models import Document, Version
 from tests.helpers import docx_bytes, new_version, upload, zip_bytes
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 MINIMAL_PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 # A DOS header whose every field is non-zero, e_lfanew included (0x01010101).
 DOS_HEADER_WITHOUT_ZERO = b"MZ" + b"\x90" * 58 + b"\x01\x01\x01\x01"

@@ -19,6 +19,9 @@ from repository.extraction.filetypes import DOCX
 from repository.models import Document, Version
 from tests.helpers import new_version, upload, zip_bytes
 
+# Nothing here needs a commit: no job, thread or other connection reads the rows.
+pytestmark = pytest.mark.rolled_back
+
 STAGED = 8 * 1024 * 1024
 
 
