@@ -2,23 +2,35 @@
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
 from config.api import Conflict
 from config.text import require_valid_text
 from permissions import tree
+from permissions.models import FolderAncestor
 from repository.models import Folder
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 
+# Folder moves take one lock in turn: two folders moved into each other at once would otherwise
+# each pass the cycle check before the other's move commits. SQLite transactions begin
+# IMMEDIATE, so there writers already take turns.
+FOLDER_MOVE_LOCK = 0x4B4F4E54
+
+
+def _serialize_folder_moves() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLDER_MOVE_LOCK])
+
 
 def _ensure_no_cycle(folder: Folder, parent: Folder | None) -> None:
-    node = parent
-    while node is not None:
-        if node.pk == folder.pk:
-            raise Conflict("A folder cannot move inside itself.", code="folder_cycle")
-        node = node.parent
+    """Refuse a move under the folder itself or anything below it, as the tree stands now."""
+    if parent is not None and (
+        FolderAncestor.objects.filter(folder_id=parent.pk, ancestor_id=folder.pk).exists()
+    ):
+        raise Conflict("A folder cannot move inside itself.", code="folder_cycle")
 
 
 def create_folder(*, context: RequestContext, name: str, parent: Folder | None) -> Folder:
@@ -54,6 +66,8 @@ def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str,
         ensure_may_move(context.user, folder, changes["parent"])
     try:
         with transaction.atomic():
+            if checked_move:
+                _serialize_folder_moves()  # before any row lock: a mover holding one waits here
             folder = Folder.objects.select_for_update().get(pk=folder.pk)
             details = {
                 key: (value.pk if hasattr(value, "pk") else value) for key, value in changes.items()
