@@ -24,5 +24,5 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
-handler404 = "config.api.json_not_found"
-handler500 = "config.api.json_server_error"
+handler404 = "config.handlers.not_found"
+handler500 = "config.handlers.failed"

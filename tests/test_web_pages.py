@@ -34,7 +34,7 @@ def sign_in(client: Client, username: str, password: str, query: str = "") -> st
     return location
 
 
-def test_signing_in_lands_on_the_home_page(users: dict[str, User]) -> None:
+def test_signing_in_lands_on_the_document_list(users: dict[str, User]) -> None:
     client = Client(enforce_csrf_checks=True)
 
     target = sign_in(client, "alice", "alice-pass-1")
@@ -42,7 +42,10 @@ def test_signing_in_lands_on_the_home_page(users: dict[str, User]) -> None:
     assert target == "/"
     home = client.get(target)
     assert home.status_code == 200
-    assert "Signed in as alice" in home.content.decode()
+    page = home.content.decode()
+    assert "<h1>Documents</h1>" in page
+    assert '<span class="username">alice</span>' in page
+    assert "script-src 'self'" in home["Content-Security-Policy"]
 
 
 def test_signing_in_follows_a_next_on_this_site_only(users: dict[str, User]) -> None:
@@ -81,3 +84,17 @@ def test_the_docs_page_loads_its_static_files(users: dict[str, User]) -> None:
         content_type = response["Content-Type"].split(";")[0]
         assert content_type in CONTENT_TYPES["." + reference.rsplit(".", 1)[-1]], reference
         assert streamed(response)
+
+
+def test_a_missing_page_is_a_page_and_a_missing_api_path_is_json(users: dict[str, User]) -> None:
+    client = Client()
+    client.force_login(users["alice"])
+
+    page = client.get("/no-such-page/")
+    api = client.get("/api/v1/no-such-path/")
+
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+    assert "<h1>Not found</h1>" in page.content.decode()
+    assert api.status_code == 404
+    assert api.json()["code"] == "not_found"

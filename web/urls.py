@@ -1,9 +1,15 @@
-from django.urls import path
+"""The pages. Each area's module lists its own paths, so areas are added without touching others."""
 
-from web import views
+from django.urls import URLPattern, URLResolver
 
-urlpatterns = [
-    path("login/", views.AuditedLoginView.as_view(), name="login"),
-    path("logout/", views.logout_view, name="logout"),
-    path("", views.home, name="home"),
+from web.views import admin, audit, auth, documents, folders, placeholders, search
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *auth.urlpatterns,
+    *documents.urlpatterns,
+    *folders.urlpatterns,
+    *search.urlpatterns,
+    *audit.urlpatterns,
+    *admin.urlpatterns,
+    *placeholders.urlpatterns,
 ]

@@ -1,14 +1,14 @@
-"""Server-rendered pages. For now: sign-in and a landing page pointing at the API docs."""
+"""Sign-in and sign-out pages."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from permissions.login import LoginThrottled, sign_in
@@ -64,7 +64,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"user": request.user}
-    return render(request, "web/home.html", context)
+urlpatterns: list[URLPattern] = [
+    path("login/", AuditedLoginView.as_view(), name="login"),
+    path("logout/", logout_view, name="logout"),
+]
