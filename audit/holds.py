@@ -9,11 +9,10 @@ inside it?
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from rest_framework import exceptions
 
 from audit.models import HoldTarget, LegalHold
 from audit.services import RequestContext, record
-from config.api import Conflict, api_error
+from core.errors import Conflict, Invalid
 from permissions.models import FolderAncestor
 from repository.models import Document, Folder
 
@@ -58,7 +57,7 @@ def ensure_not_held(target: Document | Folder) -> None:
             "The folder, a folder above it or something inside it is under legal hold: "
             "it cannot be moved or deleted."
         )
-    raise api_error(409, detail, "legal_hold", hold=hold.pk)
+    raise Conflict(detail, "legal_hold", hold=hold.pk)
 
 
 def _target_exists(object_type: str, object_id: int) -> bool:
@@ -70,9 +69,7 @@ def place_hold(
     *, context: RequestContext, object_type: str, object_id: int, reason: str
 ) -> LegalHold:
     if not _target_exists(object_type, object_id):
-        raise exceptions.ValidationError(
-            {"object_id": [f"No {object_type} {object_id}."]}, code="not_found"
-        )
+        raise Invalid({"object_id": [f"No {object_type} {object_id}."]}, code="not_found")
     with transaction.atomic():
         hold = LegalHold.objects.create(
             object_type=object_type, object_id=object_id, reason=reason, placed_by=context.user

@@ -25,7 +25,7 @@ from audit.models import AuditEvent, LegalHold
 from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
 from audit.services import context_from
 from audit.verify import verify_chain
-from config.api import (
+from core.api import (
     DATE_OR_DATE_TIME,
     IP_ADDRESS,
     Pagination,

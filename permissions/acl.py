@@ -4,9 +4,9 @@ from typing import Any
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from rest_framework import exceptions
 
 from audit.services import RequestContext, record
+from core.errors import Forbidden, Invalid
 from permissions import tree
 from permissions.codes import EVERYONE
 from permissions.models import AccessControlEntry, AccessControlList, Role, RoleAssignment
@@ -71,14 +71,14 @@ def set_acl(
     key = _key(target)
     unknown = unknown_principals({entry["principal"] for entry in entries})
     if unknown:
-        raise exceptions.ValidationError(
+        raise Invalid(
             {"entries": [f"Unknown principals: {', '.join(unknown)}."]}, code="unknown_principal"
         )
     with transaction.atomic():
         before = read_acl(target)
         changes_owner_rights = owner_rights is not None and owner_rights != before["owner_rights"]
         if changes_owner_rights and not is_admin(context.user):
-            raise exceptions.PermissionDenied(
+            raise Forbidden(
                 "Only an administrator may change the owner's rights.", code="admin_only"
             )
         acl, _ = AccessControlList.objects.get_or_create(**{key: target})

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
-from config.api import error_responses
+from core.api import error_responses
 from permissions import acl
 from permissions.access import get_document, get_folder
 from permissions.codes import Permission, user_principal

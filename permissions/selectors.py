@@ -38,7 +38,7 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Mod
 
-from config.compiled import CompiledRows
+from core.compiled import CompiledRows
 from permissions import generation
 from permissions.codes import Permission
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor

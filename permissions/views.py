@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
-from config.api import Pagination, error_responses
+from core.api import Pagination, error_responses
 from permissions import services
 from permissions.access import require_admin
 from permissions.login import LoginThrottled, sign_in

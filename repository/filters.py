@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import exceptions
 
-from config.api import query_moment
+from core.api import query_moment
+from core.errors import Invalid
 from repository.models import DocumentLink, DocumentStatus, LinkTarget
 
 
@@ -30,9 +30,9 @@ def _int(params: Any, name: str) -> int | None:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+        raise Invalid({name: [f"'{raw}' is not a whole number."]}) from None
     if value < 0 or value > 2**62:
-        raise exceptions.ValidationError({name: [f"'{raw}' is out of range."]})
+        raise Invalid({name: [f"'{raw}' is out of range."]})
     return value
 
 
@@ -42,7 +42,7 @@ def _linked_to(params: Any) -> tuple[str, int] | None:
         return None
     kind, _, identifier = str(raw).partition(":")
     if kind not in LinkTarget.values or not identifier.isdigit():
-        raise exceptions.ValidationError(
+        raise Invalid(
             {
                 "linked_to": [
                     f"Expected <type>:<id> with type one of {', '.join(LinkTarget.values)}."
@@ -71,9 +71,7 @@ def parse_filters(params: Any, user: Any) -> DocumentFilters:
 def _parse(params: Any) -> DocumentFilters:
     status = params.get("status") or None
     if status is not None and status not in DocumentStatus.values:
-        raise exceptions.ValidationError(
-            {"status": [f"Unknown status; one of {', '.join(DocumentStatus.values)}."]}
-        )
+        raise Invalid({"status": [f"Unknown status; one of {', '.join(DocumentStatus.values)}."]})
     tags = tuple(
         name.strip() for value in params.getlist("tag") for name in value.split(",") if name.strip()
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from audit.services import RequestContext, record
-from config.api import Conflict
+from core.errors import Conflict
 from repository.models import Document, DocumentStatus
 from search import document_changed
 

@@ -5,11 +5,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from rest_framework import exceptions
 
 from audit.services import RequestContext, record
-from config.api import MAX_PAGE_SIZE, ServiceUnavailable
-from config.compiled import CompiledRows
+from core.api import MAX_PAGE_SIZE
+from core.compiled import CompiledRows
+from core.errors import Invalid, Unavailable
 from permissions.index_terms import search_access
 from permissions.selectors import visible_rows
 from repository.filters import parse_filters
@@ -46,9 +46,9 @@ def _positive(params: Any, name: str, default: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+        raise Invalid({name: [f"'{raw}' is not a whole number."]}) from None
     if value < 1:
-        raise exceptions.ValidationError({name: ["Must be 1 or more."]})
+        raise Invalid({name: ["Must be 1 or more."]})
     return value
 
 
@@ -58,7 +58,7 @@ def _flag(params: Any, name: str) -> bool:
         return True
     if raw in FALSE_VALUES:
         return False
-    raise exceptions.ValidationError({name: ["Expected true or false."]})
+    raise Invalid({name: ["Expected true or false."]})
 
 
 def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
@@ -67,12 +67,12 @@ def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     filters = parse_filters(params, user)
     sort = params.get("sort") or ("relevance" if query is not None else "-created_at")
     if sort not in SORTS:
-        raise exceptions.ValidationError({"sort": [f"One of {', '.join(SORTS)}."]})
+        raise Invalid({"sort": [f"One of {', '.join(SORTS)}."]})
     page = _positive(params, "page", 1)
     page_size = min(_positive(params, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
     offset = (page - 1) * page_size
     if offset + page_size > MAX_RESULT_WINDOW:
-        raise exceptions.ValidationError(
+        raise Invalid(
             {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]},
             code="beyond_result_window",
         )
@@ -93,7 +93,7 @@ def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
     try:
         outcome = get_backend().search(request)
     except SearchUnavailable as error:
-        raise ServiceUnavailable("Search is unavailable; try again shortly.") from error
+        raise Unavailable("Search is unavailable; try again shortly.") from error
     rows = _visible_rows(context.user, [hit.document_id for hit in outcome.hits])
     results = [(rows[hit.document_id], hit) for hit in outcome.hits if hit.document_id in rows]
     record(context, "search", details={"q": str(params.get("q", "")), "count": outcome.total})

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from audit.services import RequestContext, record
-from config.api import Conflict
+from core.errors import Conflict
 from permissions.access import require_admin
 from repository.models import DocumentType
 

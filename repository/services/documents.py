@@ -6,12 +6,11 @@ from typing import Any
 import jsonschema
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import exceptions
 
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
-from config.api import Conflict, api_error
-from config.text import require_valid_text
+from core.errors import Conflict, Invalid
+from core.text import require_valid_text
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
@@ -49,12 +48,12 @@ def exact_duplicates(user: Any, sha256: str, *, exclude: int | None = None) -> l
 
 def validate_metadata(document_type: DocumentType | None, metadata: Any) -> dict[str, Any]:
     if not isinstance(metadata, dict):
-        raise exceptions.ValidationError({"metadata": ["Metadata must be a JSON object."]})
+        raise Invalid({"metadata": ["Metadata must be a JSON object."]})
     if document_type is not None and document_type.metadata_schema:
         try:
             jsonschema.validate(metadata, document_type.metadata_schema)
         except jsonschema.ValidationError as error:
-            raise exceptions.ValidationError(
+            raise Invalid(
                 {"metadata": [f"Does not match type '{document_type.slug}': {error.message}"]}
             ) from error
     return metadata
@@ -83,8 +82,7 @@ def create_document(
     metadata = validate_metadata(document_type, metadata or {})
     duplicates = exact_duplicates(context.user, checked.sha256)
     if duplicates and on_duplicate == OnDuplicate.REJECT:
-        raise api_error(
-            409,
+        raise Conflict(
             "An identical document already exists.",
             "duplicate",
             duplicate_of=duplicates[0]["document"],
@@ -158,7 +156,7 @@ def lock_for_update(document: Document) -> Document:
 def ensure_not_locked_by_other(document: Document, user: Any) -> None:
     if document.locked_by is not None and document.locked_by_id != user.pk:
         holder = document.locked_by.get_username()
-        raise api_error(409, f"The document is locked by {holder}.", "locked", locked_by=holder)
+        raise Conflict(f"The document is locked by {holder}.", "locked", locked_by=holder)
 
 
 def add_version(

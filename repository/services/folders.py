@@ -6,8 +6,8 @@ from django.db import IntegrityError, connection, transaction
 
 from audit.holds import ensure_not_held
 from audit.services import RequestContext, record
-from config.api import Conflict
-from config.text import require_valid_text
+from core.errors import Conflict
+from core.text import require_valid_text
 from permissions import tree
 from permissions.models import FolderAncestor
 from repository.models import Folder

@@ -4,10 +4,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from rest_framework import exceptions
 
 from audit.services import RequestContext, record
-from config.api import Conflict
+from core.errors import Conflict, Invalid
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentLink, LinkTarget
 from search import document_changed
@@ -38,10 +37,10 @@ def add_link(
     relation: str,
 ) -> DocumentLink:
     if target_type == LinkTarget.DOCUMENT and target_id == document.pk:
-        raise exceptions.ValidationError({"target_id": ["A document cannot link to itself."]})
+        raise Invalid({"target_id": ["A document cannot link to itself."]})
     if not target_visible(context.user, target_type, target_id):
         # Same answer for "missing" and "not visible": existence must not leak.
-        raise exceptions.ValidationError(
+        raise Invalid(
             {"target_id": [f"No {target_type} {target_id} that you can see."]}, code="not_found"
         )
     try:

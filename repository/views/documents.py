@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from, record
-from config.api import DATE_OR_DATE_TIME, Pagination, error_responses
+from core.api import DATE_OR_DATE_TIME, Pagination, error_responses
 from permissions.access import get_document
 from permissions.codes import Permission
 from permissions.counts import count_documents_for

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.services import context_from
-from config.api import Pagination, error_responses
+from core.api import Pagination, error_responses
 from permissions.access import get_folder
 from permissions.codes import Permission
 from permissions.selectors import folders_for

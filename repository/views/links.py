@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import context_from
-from config.api import error_responses
+from core.api import error_responses
 from permissions.access import get_document
 from permissions.codes import Permission
 from repository import services
