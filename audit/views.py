@@ -14,16 +14,14 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, renderers, status
+from rest_framework import exceptions, renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit import holds
 from audit.canonical import canonical_ip
-from audit.models import AuditEvent, LegalHold
-from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
-from audit.services import context_from
+from audit.models import AuditEvent
+from audit.serializers import AuditEventSerializer, VerificationSerializer
 from audit.verify import verify_chain
 from core.api import (
     DATE_OR_DATE_TIME,
@@ -32,7 +30,7 @@ from core.api import (
     error_responses,
     query_moment,
 )
-from permissions.access import MAX_ID, require_records_manager
+from permissions.access import require_records_manager
 
 EVENT_FILTERS = [
     OpenApiParameter("actor", str, description="username"),
@@ -166,75 +164,3 @@ class AuditVerifyView(APIView):
                 "reason": result.reason,
             }
         )
-
-
-class HoldsView(APIView):
-    pagination_class = Pagination  # the schema's: GET answers a page
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("active", bool),
-            OpenApiParameter("object_type", str),
-            OpenApiParameter("object_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}),
-        ],
-        responses={200: LegalHoldSerializer(many=True), **error_responses(403)},
-    )
-    def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        found = LegalHold.objects.select_related("placed_by", "lifted_by")
-        active = request.query_params.get("active")
-        if active in ("true", "1"):
-            found = found.filter(lifted_at__isnull=True)
-        elif active in ("false", "0"):
-            found = found.filter(lifted_at__isnull=False)
-        elif active:
-            raise exceptions.ValidationError({"active": ["Expected true or false."]})
-        if request.query_params.get("object_type"):
-            found = found.filter(object_type=request.query_params["object_type"])
-        object_id = request.query_params.get("object_id")
-        if object_id:
-            if not object_id.isdigit() or int(object_id) > MAX_ID:
-                raise exceptions.ValidationError({"object_id": ["Expected a number."]})
-            found = found.filter(object_id=int(object_id))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(LegalHoldSerializer(page, many=True).data)
-
-    @extend_schema(request=LegalHoldSerializer, responses={201: LegalHoldSerializer})
-    def post(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        form = LegalHoldSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        hold = holds.place_hold(
-            context=context_from(request),
-            object_type=form.validated_data["object_type"],
-            object_id=form.validated_data["object_id"],
-            reason=form.validated_data["reason"],
-        )
-        return Response(LegalHoldSerializer(hold).data, status=status.HTTP_201_CREATED)
-
-
-class HoldDetailView(APIView):
-    def _hold(self, request: Request, pk: int) -> LegalHold:
-        require_records_manager(request.user)
-        hold = LegalHold.objects.filter(pk=pk).first()
-        if hold is None:
-            raise exceptions.NotFound()
-        return hold
-
-    @extend_schema(responses={200: LegalHoldSerializer, **error_responses(403)})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(LegalHoldSerializer(self._hold(request, pk)).data)
-
-    @extend_schema(
-        request=None,
-        # Lifting answers the lifted hold (who, when), not an empty 204: clients read it.
-        responses={
-            200: LegalHoldSerializer,
-            **error_responses(409, e409="The hold is already lifted."),
-        },
-    )
-    def delete(self, request: Request, pk: int) -> Response:
-        """Lift the hold (it stays listed, with who lifted it and when)."""
-        hold = holds.lift_hold(context=context_from(request), hold=self._hold(request, pk))
-        return Response(LegalHoldSerializer(hold).data)

@@ -7,12 +7,13 @@ transaction (requests are not atomic), so the event stays although the view then
 
 from typing import Any
 
-from audit.services import RequestContext, context_from, record
+from audit.record import RequestContext, context_from, record
 from core.errors import Forbidden, NotFound
 from permissions.codes import Permission
 from permissions.middleware import current_request
 from permissions.principals import has_role, is_admin
 from permissions.selectors import can, can_on_folder, documents_for, folders_for
+from repository.models import Document, Folder
 
 MAX_ID = 2**63 - 1
 
@@ -49,8 +50,6 @@ def get_document(
 ) -> Any:
     """The document if the user may see it (else 404) and holds `permission` (else 403,
     saying `message` when given)."""
-    from repository.models import Document
-
     document_id = _as_id(pk)
     if document_id is None:
         raise NotFound()
@@ -99,8 +98,6 @@ def get_folder(
     `manage=True` (editing it: rename) asks for `edit` on the folder; moving and filing into
     folders follow `repository.services.moves`.
     """
-    from repository.models import Folder
-
     folder_id = _as_id(pk)
     if folder_id is None:
         raise NotFound()

@@ -5,17 +5,17 @@ from typing import Any
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.errors import Forbidden, Invalid
 from permissions import tree
 from permissions.codes import EVERYONE
 from permissions.models import AccessControlEntry, AccessControlList, Role, RoleAssignment
 from permissions.principals import is_admin
+from repository.models import Document
+from repository.outbox import documents_changed
 
 
 def _key(target: Any) -> str:
-    from repository.models import Document
-
     return "document" if isinstance(target, Document) else "folder"
 
 
@@ -114,8 +114,6 @@ def set_acl(
 
 
 def _notify_search(key: str, target: Any) -> None:
-    from search import documents_changed
-
     if key == "document":
         documents_changed([target.pk])
     else:

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.errors import Conflict, Forbidden, Invalid
 from permissions.models import Role, RoleAssignment
 

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import context_from
+from audit.record import context_from
 from core.api import Pagination, error_responses
 from permissions import services
 from permissions.access import require_admin

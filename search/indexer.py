@@ -1,4 +1,4 @@
-"""The outbox indexer: drains `IndexOutbox` rows into the engine, idempotently.
+"""The outbox indexer: drains the repository's `IndexOutbox` rows into the engine, idempotently.
 
 Protocol of one batch: read due rows; take a version ticket; read the documents' current
 state; write it with that version (to the live index and to any index a reindex is building);
@@ -24,8 +24,9 @@ from django.db import InterfaceError, OperationalError, close_old_connections, t
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
+from repository.models import IndexOutbox
 from search.backends import RecordsRejected, SearchBackend, SearchUnavailable, get_backend
-from search.models import IndexOutbox, ReindexJob, VersionTicket
+from search.models import ReindexJob, VersionTicket
 from search.records import IndexRecord, build_records, tombstone
 
 logger = logging.getLogger(__name__)
@@ -41,15 +42,6 @@ class DrainReport:
     set_aside: int = 0
     error: str = ""
     retry_after: float = 0.0
-
-
-def queue(document_ids: Iterable[int]) -> None:
-    """Outbox rows in the caller's transaction, and a drain once it commits."""
-    ids = list(dict.fromkeys(int(document_id) for document_id in document_ids))
-    if not ids:
-        return
-    IndexOutbox.objects.bulk_create([IndexOutbox(document_id=i) for i in ids], batch_size=500)
-    transaction.on_commit(schedule_drain)
 
 
 # One queued drain serves every commit until it starts: under a stream of uploads the worker

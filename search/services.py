@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import connection
 
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.api import MAX_PAGE_SIZE
 from core.compiled import CompiledRows
 from core.errors import Invalid, Unavailable

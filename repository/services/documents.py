@@ -7,16 +7,16 @@ import jsonschema
 from django.db import transaction
 from django.utils import timezone
 
-from audit.holds import ensure_not_held
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid
 from core.text import require_valid_text
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
+from repository.outbox import document_changed
+from repository.services.holds import ensure_not_held
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
 from repository.tasks import inline_text, queue_text_extraction
-from search import document_changed
 
 
 class OnDuplicate:

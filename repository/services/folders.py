@@ -4,13 +4,13 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from audit.holds import ensure_not_held
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.errors import Conflict
 from core.text import require_valid_text
 from permissions import tree
 from permissions.models import FolderAncestor
 from repository.models import Folder
+from repository.services.holds import ensure_not_held
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 
 # Folder moves take one lock in turn: two folders moved into each other at once would otherwise

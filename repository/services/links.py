@@ -5,11 +5,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentLink, LinkTarget
-from search import document_changed
+from repository.outbox import document_changed
 
 
 def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:

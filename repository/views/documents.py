@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import context_from, record
+from audit.record import context_from, record
 from core.api import DATE_OR_DATE_TIME, Pagination, error_responses
 from permissions.access import get_document
 from permissions.codes import Permission

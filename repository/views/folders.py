@@ -3,7 +3,7 @@ from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.services import context_from
+from audit.record import context_from
 from core.api import Pagination, error_responses
 from permissions.access import get_folder
 from permissions.codes import Permission

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.services import context_from
+from audit.record import context_from
 from core.api import error_responses
 from permissions.access import get_document
 from permissions.codes import Permission

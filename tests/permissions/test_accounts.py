@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from audit.services import RequestContext
+from audit.record import RequestContext
 from core.errors import Conflict, DomainError
 from permissions import services
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from audit.services import RequestContext
+from audit.record import RequestContext
 from core.errors import Conflict
 from permissions import tree
 from repository.models import Folder

@@ -4,11 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from audit.models import AuditEvent
-from audit.services import RequestContext
+from audit.record import RequestContext
 from core.errors import DomainError
-from repository.models import Document, DocumentStatus
+from repository.models import Document, DocumentStatus, IndexOutbox
 from repository.status import MOVES, Move, change_status
-from search.models import IndexOutbox
 
 pytestmark = pytest.mark.django_db
 
