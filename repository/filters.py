@@ -1,4 +1,8 @@
-"""Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice."""
+"""Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice.
+
+A filter on a linked record is trimmed to what the user may see (`permissions.targets`), so this
+module sits in the permissions layer of the import contract, beside the rule it applies.
+"""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -8,6 +12,7 @@ from django.db.models import QuerySet
 
 from core.api import query_moment
 from core.errors import Invalid
+from permissions.targets import target_visible
 from repository.models import DocumentLink, DocumentStatus, LinkTarget
 
 
@@ -60,8 +65,6 @@ def parse_filters(params: Any, user: Any) -> DocumentFilters:
     """
     filters = _parse(params)
     if filters.linked_to:
-        from repository.services.links import target_visible
-
         kind, identifier = filters.linked_to
         if not target_visible(user, kind, identifier):
             filters = replace(filters, linked_to=(kind, 0))

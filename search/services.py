@@ -16,7 +16,6 @@ from repository.filters import parse_filters
 from repository.models import Document
 from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
 from search.query import parse_query
-from search.serializers import SUMMARY_COLUMNS
 
 SORTS = ("relevance", "-created_at")
 DEFAULT_PAGE_SIZE = 20
@@ -24,6 +23,32 @@ DEFAULT_PAGE_SIZE = 20
 MAX_RESULT_WINDOW = 10_000
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"", "0", "false", "no", "off"}
+
+
+# The columns of a search hit's summary, read in one query beside the ACL check (no model
+# instances, no version text); `summaries_of_rows` turns such rows into summaries.
+SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "document_type__slug",
+    "folder_id",
+    "status",
+    "owner__username",
+    "created_at",
+    "updated_at",
+    "registration_number",
+    "current_version_id",
+    "current_version__number",
+    "current_version__filename",
+    "current_version__size",
+    "current_version__mime_type",
+    "current_version__sha256",
+    "current_version__comment",
+    "current_version__created_at",
+    "current_version__created_by__username",
+    "current_version__text_status",
+    "current_version__text_error",
+)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid
 from permissions.selectors import documents_for
+from permissions.targets import target_visible
 from repository.models import Document, DocumentLink, LinkTarget
 from repository.outbox import document_changed
 
@@ -18,14 +19,6 @@ def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:
         document=document, target_type=LinkTarget.DOCUMENT
     ).exclude(target_id__in=documents_for(user).values("pk"))
     return document.links.exclude(pk__in=hidden_documents.values("pk"))
-
-
-def target_visible(user: Any, target_type: str, target_id: int) -> bool:
-    if target_type == LinkTarget.DOCUMENT:
-        return documents_for(user).filter(pk=target_id).exists()
-    from crm import record_exists  # CRM records arrive with the CRM issue.
-
-    return record_exists(user, target_type, target_id)
 
 
 def add_link(
