@@ -7,7 +7,10 @@ from rest_framework import serializers
 
 
 def checked_by(
-    form: forms.Form, serializer_class: type[serializers.Serializer[Any]], data: dict[str, Any], **options: Any
+    form: forms.Form,
+    serializer_class: type[serializers.Serializer[Any]],
+    data: dict[str, Any],
+    **options: Any,
 ) -> dict[str, Any] | None:
     """The serializer's validated data, or None with its errors put on the form's fields."""
     serializer = serializer_class(data=data, **options)

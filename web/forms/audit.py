@@ -27,7 +27,9 @@ class AuditFilterForm(forms.Form):
         max_length=100,
         help_text="A type and an id, such as document:12 or user:alice.",
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput({"type": "date"}))
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput({"type": "date"})
+    )
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput({"type": "date"}))
 
     def clean_object(self) -> str:
@@ -37,7 +39,7 @@ class AuditFilterForm(forms.Form):
         return value.strip()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", "To is before From.")
@@ -72,7 +74,7 @@ class HoldForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """The API's own checks of a hold (`LegalHoldSerializer`), errors under their fields."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
         checked = checked_by(self, LegalHoldSerializer, cleaned)

@@ -13,8 +13,8 @@ from rest_framework import exceptions
 from audit.services import context_from
 from permissions import services
 from permissions.access import require_admin
-from permissions.principals import is_admin
 from permissions.models import RoleAssignment
+from permissions.principals import is_admin
 from web.forms.admin import UserCreateForm, UserEditForm
 from web.views.audit._outcomes import only_for, show_on_form
 

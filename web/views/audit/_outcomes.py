@@ -7,17 +7,16 @@ helpers call it and this module shrinks to the form plumbing. Services raise DRF
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions
 
 from web.forms._api_rules import put_errors
 
-P = ParamSpec("P")
-R = TypeVar("R")
+View = Callable[..., HttpResponse]
 
 
 def service_error(error: exceptions.APIException) -> tuple[int, str]:
@@ -48,26 +47,22 @@ def show_on_form(form: forms.Form, error: exceptions.APIException) -> int:
     return status
 
 
-def only_for(
-    rule: Callable[[Any], None],
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
+def only_for(rule: Callable[[Any], None]) -> Callable[[View], View]:
     """A page for those the API's `rule` lets in; anyone else gets the 404 page.
 
     The rule records the refusal (`access_denied`) as it does for the API, which answers 403:
     a page does not tell a person that an area they may not use exists.
     """
 
-    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+    def decorate(view: View) -> View:
         @wraps(view)
-        def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-            request = args[0]
-            assert isinstance(request, HttpRequest)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
                 rule(request.user)
             except exceptions.PermissionDenied as refused:
                 raise Http404("Not found.") from refused
-            return view(*args, **kwargs)
+            return view(request, *args, **kwargs)
 
-        return login_required(guarded)  # type: ignore[return-value]
+        return login_required(guarded)
 
     return decorate

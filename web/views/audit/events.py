@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 from rest_framework import exceptions
 
 from audit.models import AuditEvent
@@ -28,6 +29,10 @@ PAGE_SIZE = 50
 DETAILS_SUMMARY_LENGTH = 120
 
 
+class HtmxRequest(HttpRequest):
+    htmx: HtmxDetails  # set by django-htmx's middleware
+
+
 @require_GET
 @only_for(require_records_manager)
 def events(request: HttpRequest) -> HttpResponse:
@@ -36,7 +41,7 @@ def events(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @only_for(require_records_manager)
-def verification(request: HttpRequest) -> HttpResponse:
+def verification(request: HtmxRequest) -> HttpResponse:
     """Re-compute the hash chain: a fragment for htmx, else the audit page with the result."""
     result = verify_chain()
     context = {"verification": result, "broken": _broken_event(result)}
