@@ -64,7 +64,7 @@ class AuditFilterForm(forms.Form):
         if start:
             params["after"] = start.isoformat()
         end: date | None = cleaned.get("date_to")
-        if end:
+        if end and end < date.max:
             # The API's `before` excludes its moment; a person's "To" includes the whole day.
             params["before"] = (end + timedelta(days=1)).isoformat()
         return params
