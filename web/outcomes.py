@@ -6,11 +6,19 @@ an edit of this module alone. Not-found (or not visible) becomes the 404 page, e
 API answers 404; everything else is a message shown on the page with the API's status.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
-from django.http import Http404
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions
+
+from web.forms._api_rules import put_errors
+
+View = Callable[..., HttpResponse]
 
 # What pages catch around a service call.
 ServiceError = exceptions.APIException
@@ -53,3 +61,35 @@ def _summary(detail: Any) -> str:
     if isinstance(detail, list):
         return " ".join(_summary(item) for item in detail) or "Invalid input."
     return str(detail)
+
+
+def show_on_form(form: forms.Form, error: ServiceError) -> int:
+    """Put a service's refusal on the form (under the field it names when the form has one);
+    the status to answer with. A not-found is the 404 page, as in the API."""
+    outcome = service_error(error)
+    if isinstance(error, exceptions.ValidationError):
+        put_errors(form, error.detail)
+    else:
+        form.add_error(None, outcome.message)
+    return outcome.status
+
+
+def only_for(rule: Callable[[Any], None]) -> Callable[[View], View]:
+    """A page for those the API's `rule` lets in; anyone else gets the 404 page.
+
+    The rule records the refusal (`access_denied`) as it does for the API, which answers 403:
+    a page does not tell a person that an area they may not use exists.
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                rule(request.user)
+            except exceptions.PermissionDenied as refused:
+                raise Http404("Not found.") from refused
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorate
