@@ -7,7 +7,7 @@
 #   make services-up      real servers for development under var/services (. var/services/env.sh)
 #   make services-down
 #   make bench            the benchmarks against the production servers
-#   make lint             ruff check, ruff format --check, mypy
+#   make lint             ruff check, ruff format --check, mypy, the import layers (lint-imports)
 # Extra pytest arguments: make test-embedded PYTEST_ARGS="-k upload -x"
 
 SHELL := /bin/bash
@@ -73,7 +73,8 @@ test-production: install
 	@scripts/services/run-tests.sh production
 
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy . \
+		&& $(VENV)/bin/lint-imports --no-cache
 
 services-up: install
 	@$(DEV_PORTS) scripts/services/start.sh $(DEV_SERVICES_DIR)

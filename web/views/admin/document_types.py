@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions.access import require_admin
 from repository.models import DocumentType
 from repository.services.document_types import create_document_type

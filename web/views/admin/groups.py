@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import services
 from permissions.access import require_admin
 from web.forms.admin import GroupCreateForm, GroupMembersForm

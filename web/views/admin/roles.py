@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import services
 from permissions.access import require_admin
 from permissions.models import RoleAssignment

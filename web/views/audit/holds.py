@@ -1,6 +1,6 @@
 """Legal holds for records managers: the list, **Place hold** and **Release hold**.
 
-Both changes go through `audit.holds` (the API's services: audited as `hold.place` and
+Both changes go through `repository.services.holds` (the API's services: audited as `hold.place` and
 `hold.lift`); a held document or folder then answers 409 `legal_hold` to every move or delete.
 """
 
@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit import holds as hold_services
-from audit.models import LegalHold
-from audit.services import context_from
+from audit.record import context_from
 from permissions.access import MAX_ID, require_records_manager
+from repository.models import LegalHold
+from repository.services import holds as hold_services
 from web.forms.audit import HoldForm
 from web.outcomes import ServiceError, only_for, service_error, show_on_form
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.services import context_from
-from config.api import MAX_PAGE_SIZE, Pagination
+from audit.record import context_from
+from core.api import MAX_PAGE_SIZE, Pagination
 from permissions.codes import Permission
 from permissions.selectors import documents_for, folders_for
 from repository import services
