@@ -75,3 +75,21 @@ def test_the_search_page_is_accessible(
     page.goto("/search/?q=tapir")
     expect(page.get_by_role("status")).to_have_text("1 result for “tapir”")
     check_page(page, "search")
+
+
+def test_search_with_the_keyboard_only(
+    page: Page, users: dict[str, User], alice: APIClient
+) -> None:
+    """The box takes the focus, Enter searches, Tab reaches the first result's link."""
+    upload(alice, b"the capybara contract", "capybara.txt")
+    found(alice, "capybara")
+    sign_in(page, "alice", "alice-pass-1")
+    page.goto("/search/")
+    expect(page.get_by_label("Search", exact=True)).to_be_focused()
+    page.keyboard.type("capybara")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_have_text("1 result for “capybara”")
+    page.get_by_label("Search", exact=True).focus()
+    page.keyboard.press("Tab")  # the button
+    page.keyboard.press("Tab")  # the first result
+    expect(page.get_by_role("link", name="capybara.txt")).to_be_focused()
