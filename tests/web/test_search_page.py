@@ -149,12 +149,12 @@ def test_bad_input_shows_the_form_again_with_the_reason(
 ) -> None:
     status, html = get(page_for("alice"), q="anything", status="bogus")
     assert status == 400
-    assert "status: Unknown status" in html
+    assert "Status: Unknown status" in html
     assert 'value="anything"' in html
 
     status, html = get(page_for("alice"), q="anything", page="many")
     assert status == 400
-    assert "page: &#x27;many&#x27; is not a whole number." in html
+    assert "Page: &#x27;many&#x27; is not a whole number." in html
 
 
 def _closed_port() -> int:

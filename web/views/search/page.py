@@ -7,12 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.safestring import SafeString
-from rest_framework import exceptions
 
 from audit.services import context_from
 from repository.models import DocumentStatus
 from search.services import MAX_RESULT_WINDOW, SearchPage, search_documents
-from web.outcomes import service_error
+from web.outcomes import ServiceError, service_error
 from web.views.search.marks import marked
 
 TEMPLATE = "web/search/page.html"
@@ -61,10 +60,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)
     try:
         page = search_documents(context=context_from(request), params=request.GET)
-    except exceptions.APIException as error:
-        status, message = service_error(error)
-        context["error"] = message
-        return render(request, TEMPLATE, context, status=status)
+    except ServiceError as error:
+        outcome = service_error(error)
+        context["error"] = outcome.message
+        return render(request, TEMPLATE, context, status=outcome.status)
     context.update(
         total=page.total,
         results=[

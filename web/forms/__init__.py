@@ -1,0 +1,1 @@
+"""Forms of the pages whose input is not a plain Django form."""
