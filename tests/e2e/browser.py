@@ -63,3 +63,18 @@ def check_page(page: Page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
+
+
+def search_until_found(page: Page, words: str, title: str, attempts: int = 40) -> None:
+    """Search on the search page until `title` is among the results: indexing runs after the
+    upload commits (in the request's thread, or in the Celery worker in production)."""
+    page.goto("/search/")
+    page.get_by_label("Search", exact=True).fill(words)
+    page.get_by_role("button", name="Search").click()
+    result = page.get_by_role("link", name=title, exact=True)
+    for _ in range(attempts):
+        if result.count():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    expect(result).to_be_visible()

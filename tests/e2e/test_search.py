@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 from rest_framework.test import APIClient
 
-from tests.e2e.browser import check_page, sign_in
+from tests.e2e.browser import sign_in
 from tests.helpers import upload
 from tests.search.test_search_api import found
 
@@ -64,17 +64,6 @@ def test_another_user_finds_nothing_of_it(
     expect(page.get_by_role("status")).to_have_text("0 results for “okapi”")
     expect(page.get_by_text("okapi.txt")).to_have_count(0)
     expect(page.get_by_text("secret")).to_have_count(0)
-
-
-def test_the_search_page_is_accessible(
-    page: Page, users: dict[str, User], alice: APIClient
-) -> None:
-    upload(alice, b"Quarterly report on the tapir programme", "tapir-report.txt", tags="reports")
-    found(alice, "tapir")
-    sign_in(page, "alice", "alice-pass-1")
-    page.goto("/search/?q=tapir")
-    expect(page.get_by_role("status")).to_have_text("1 result for “tapir”")
-    check_page(page, "search")
 
 
 def test_search_with_the_keyboard_only(

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser import check_page, sign_in, sign_out
+from tests.e2e.browser import sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
@@ -51,8 +51,3 @@ def test_records_managers_and_administrators_see_their_areas(
 
     sign_in(page, "admin", "admin-pass-1")
     expect(navigation.get_by_role("link", name="Administration")).to_be_visible()
-
-
-def test_the_sign_in_page_is_accessible(page: Page, users: dict[str, User]) -> None:
-    page.goto("/login/")
-    check_page(page, "sign-in")
