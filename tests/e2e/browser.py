@@ -11,6 +11,8 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 _axe = Axe()
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
+# The README's pictures: the top of the page, as far down as a long page's first screens.
+SCREENSHOT_HEIGHT = 1300
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
@@ -62,7 +64,12 @@ def check_page(page: Page, name: str) -> None:
     folder = os.environ.get("KONTOR_SCREENSHOTS_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        height = min(page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_HEIGHT)
+        page.screenshot(
+            path=str(Path(folder) / f"{name}.png"),
+            full_page=True,
+            clip={"x": 0, "y": 0, "width": WIDE["width"], "height": height},
+        )
 
 
 def search_until_found(page: Page, words: str, title: str, attempts: int = 40) -> None:
