@@ -1,1 +1,1 @@
-"""Forms of the pages whose input is not a plain Django form."""
+"""Forms of the pages: what a person fills in, checked by the API's own rules."""
