@@ -78,3 +78,38 @@ def test_the_search_page_is_accessible(
     page.goto("/search/?q=supply")
     expect(page.get_by_role("status")).to_have_text("2 results for “supply”")
     check_page(page, "search")
+
+
+def test_the_audit_page_is_accessible(page: Page, users: dict[str, User], alice: APIClient) -> None:
+    some_documents(alice)
+    sign_in(page, "rita", "rita-pass-1")
+    page.goto("/audit/")
+    page.get_by_role("button", name="Verify chain").click()
+    expect(page.get_by_text("Chain intact")).to_be_visible()
+    check_page(page, "audit")
+
+
+def test_the_legal_holds_page_is_accessible(
+    page: Page, users: dict[str, User], alice: APIClient
+) -> None:
+    first = some_documents(alice)[0]
+    sign_in(page, "rita", "rita-pass-1")
+    page.goto("/audit/holds/")
+    page.get_by_label("Object type").select_option("document")
+    page.get_by_label("Object id").fill(str(first))
+    page.get_by_label("Reason").fill("Supplier dispute, case 2026-17")
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_role("button", name="Release hold")).to_be_visible()
+    check_page(page, "legal-holds")
+
+
+def test_the_administration_pages_are_accessible(page: Page, users: dict[str, User]) -> None:
+    sign_in(page, "admin", "admin-pass-1")
+    page.goto("/administration/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Administration")
+    check_page(page, "administration")
+    page.goto("/administration/users/")
+    expect(page.get_by_role("link", name="alice")).to_be_visible()
+    check_page(page, "administration-users")
+    page.goto("/administration/groups/")
+    check_page(page, "administration-groups")
