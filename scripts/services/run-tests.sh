@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the test suite in one or both modes (what `make test`, `make test-embedded` and
 # `make test-production` call). Extra pytest arguments: PYTEST_ARGS="-k upload -x".
+# Browser tests (tests/e2e, marker e2e) run in both modes; they need Debian's chromium, which
+# `make install` installs; PYTEST_ARGS="-m 'not e2e'" leaves them out.
 #
 #   embedded    no production variable set, a fresh temporary KONTOR_DATA_DIR:
 #               SQLite, blobs in a folder, embedded search, jobs in-process.
