@@ -12,6 +12,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from repository.models import DocumentType
 from tests.helpers import upload
 from tests.search.conftest import search_index  # noqa: F401 (an empty index for each test)
 from tests.search.test_search_api import found
@@ -124,6 +125,26 @@ def test_facets_narrow_by_tag_and_show_how_to_undo(
     assert "invoice.txt" in html and "memo.txt" not in html
     assert 'aria-current="true"' in html
     assert '<a href="?q=axolotl">Any tag</a>' in html
+
+
+def test_the_type_facet_names_the_type_and_narrows_by_it(
+    alice: APIClient, page_for: Callable[[str], Client]
+) -> None:
+    DocumentType.objects.create(slug="contract", name="Signed contract")
+    upload(alice, b"gecko supply terms", "terms.txt", document_type="contract")
+    upload(alice, b"gecko lunch menu", "menu.txt")
+    found(alice, "gecko", 2)
+    client = page_for("alice")
+
+    _, html = get(client, q="gecko")
+    assert "<h3>Type</h3>" in html
+    assert '<a href="?q=gecko&amp;document_type=contract">Signed contract <span' in html
+    assert "Signed contract · Draft · alice" in html
+
+    _, html = get(client, q="gecko", document_type="contract")
+    assert "1 result for “gecko”" in html
+    assert "terms.txt" in html and "menu.txt" not in html
+    assert '<a href="?q=gecko">Any type</a>' in html
 
 
 def test_pages_link_to_each_other(alice: APIClient, page_for: Callable[[str], Client]) -> None:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString
 
 from audit.services import context_from
-from repository.models import DocumentStatus
+from repository.models import DocumentStatus, DocumentType
 from search.services import MAX_RESULT_WINDOW, SearchPage, search_documents
 from web.outcomes import ServiceError, service_error
 from web.views.search.marks import marked
@@ -48,6 +48,7 @@ class FacetValue:
 @dataclass
 class Result:
     row: dict[str, Any]
+    document_type: str
     status: str
     highlights: list[SafeString]
 
@@ -64,17 +65,19 @@ def search_page(request: HttpRequest) -> HttpResponse:
         outcome = service_error(error)
         context["error"] = outcome.message
         return render(request, TEMPLATE, context, status=outcome.status)
+    type_names = _type_names(page)
     context.update(
         total=page.total,
         results=[
             Result(
                 row=row,
+                document_type=type_names.get(row["document_type__slug"] or "", ""),
                 status=STATUS_LABELS.get(row["status"], row["status"]),
                 highlights=[marked(fragment) for fragment in hit.highlights],
             )
             for row, hit in page.results
         ],
-        facets=_facets(request.GET, page),
+        facets=_facets(request.GET, page, type_names),
         pager=_pager(request.GET, page),
     )
     return render(request, TEMPLATE, context)
@@ -89,7 +92,19 @@ def _link(params: QueryDict, changes: dict[str, list[str]]) -> str:
     return "?" + copy.urlencode()
 
 
-def _facets(params: QueryDict, page: SearchPage) -> list[dict[str, Any]]:
+def _type_names(page: SearchPage) -> dict[str, str]:
+    """Names of the document types on this page of results and in its facet, by slug."""
+    slugs = set(page.facets.get("document_type", {}))
+    slugs.update(row["document_type__slug"] for row, _ in page.results)
+    slugs.discard(None)
+    if not slugs:
+        return {}
+    return dict(DocumentType.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def _facets(
+    params: QueryDict, page: SearchPage, type_names: dict[str, str]
+) -> list[dict[str, Any]]:
     groups = []
     for group in FACET_GROUPS:
         chosen = [
@@ -106,7 +121,8 @@ def _facets(params: QueryDict, page: SearchPage) -> list[dict[str, Any]]:
                 after = [v for v in chosen if v != value] if is_active else [*chosen, value]
             else:
                 after = [] if is_active else [value]
-            label = STATUS_LABELS.get(value, value) if group.facet == "status" else value
+            names = {"status": STATUS_LABELS, "document_type": type_names}.get(group.facet, {})
+            label = names.get(value, value)
             values.append(
                 FacetValue(label, count, _link(params, {group.parameter: after}), is_active)
             )
