@@ -3,11 +3,15 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from config.middleware import body_limit
 from repository.models import Document, Folder
 from tests.web.pages import api_document, named_file, signed_in, text
 
@@ -176,3 +180,41 @@ def test_filing_into_a_folder_without_edit_is_refused(
     assert response.status_code == 404
     assert not Document.objects.exists()
     assert Folder.objects.filter(pk=folder).exists()
+
+
+def test_a_page_costs_the_same_queries_however_many_documents(
+    users: dict[str, User], alice: APIClient
+) -> None:
+    """The list reads one page and counts through the API's counting: no query per document."""
+    folder = alice.post("/api/v1/folders/", {"name": "Big"}, format="json").json()["id"]
+    client = signed_in(users["alice"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/documents/?folder={folder}&page_size=5").status_code == 200
+        return len(captured)
+
+    api_document(alice, b"the first", "0.txt", folder=folder, tags="a")
+    queries()  # the first request fills caches (the user's principals, the session)
+    few = queries()
+    for index in range(1, 12):
+        api_document(alice, f"more {index}".encode(), f"{index}.txt", folder=folder, tags="a")
+
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    ("path", "takes_a_file"),
+    [
+        ("/documents/upload/", True),
+        ("/documents/12/versions/", True),
+        ("/documents/", False),
+        ("/documents/12/permissions/", False),
+        ("/login/", False),
+    ],
+)
+def test_only_the_upload_pages_take_upload_sized_bodies(path: str, takes_a_file: bool) -> None:
+    """Like the API's upload endpoints, the two upload pages may carry one file; no other page."""
+    environ = {"PATH_INFO": path, "CONTENT_TYPE": "multipart/form-data; boundary=x"}
+    extra = settings.KONTOR_MAX_UPLOAD_BYTES if takes_a_file else 0
+    assert body_limit(environ) == settings.KONTOR_MAX_BODY_BYTES + extra

@@ -43,6 +43,20 @@ def test_the_tree_shows_visible_folders_only(
     assert f'href="/documents/?folder={projects}"' in inside
 
 
+def test_a_folder_shared_inside_a_hidden_one_starts_the_tree(
+    users: dict[str, User], alice: APIClient, bob: APIClient
+) -> None:
+    """Alice reaches bob's shared subfolder from the top without learning its parent's name."""
+    private = folder(bob, "Bob private")
+    shared = folder(bob, "For alice", private)
+    share_folder(bob, shared, "user:alice", "view")
+
+    root = text(signed_in(users["alice"]).get("/folders/"))
+
+    assert f'href="/folders/{shared}/"' in root
+    assert "Bob private" not in root
+
+
 def test_a_folder_out_of_sight_is_the_404_page(users: dict[str, User], bob: APIClient) -> None:
     hidden = folder(bob, "Hidden")
     client = signed_in(users["alice"])

@@ -43,7 +43,12 @@ def render_folders(
     user = request.user
     labels = folder_labels(user)
     visible = folders_for(user)
-    children = visible.filter(parent=folder) if folder else visible.filter(parent__isnull=True)
+    if folder is not None:
+        children = visible.filter(parent=folder)
+    else:
+        # The top of what this user sees: a folder shared with them inside a folder they may
+        # not see starts here too, or they could not reach it by browsing.
+        children = visible.exclude(parent__in=folders_for(user).values("pk"))
     context: dict[str, Any] = {
         "nav_area": "documents",
         "folder": folder,
