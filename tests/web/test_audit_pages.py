@@ -72,6 +72,7 @@ def test_filters_narrow_the_table_to_who_did_what_to_which_object(
         rita.get("/audit/", {"actor": "bob", "object": f"document:{board}"}).content
     )
     viewed = body_rows(rita.get("/audit/", {"action": "document.view"}).content)
+    by_id = body_rows(rita.get("/audit/", {"object": str(board), "actor": "bob"}).content)
     future = rita.get("/audit/", {"date_from": "2999-01-01"})
     today = rita.get("/audit/", {"date_to": AuditEvent.objects.last().at.date().isoformat()})  # type: ignore[union-attr]
 
@@ -82,6 +83,7 @@ def test_filters_narrow_the_table_to_who_did_what_to_which_object(
         ("bob", "document.view", f"document:{board}")
     ]
     assert {row[3] for row in viewed} == {"document.view"}
+    assert by_id == bob_on_board
     assert "No events match these filters." in future.content.decode()
     assert len(body_rows(today.content)) == len(everything)
     assert "title: board minutes" in " ".join(row[5] for row in everything)
@@ -120,6 +122,9 @@ def test_bad_filters_answer_the_form_again_with_the_error(users: dict[str, User]
         assert response.status_code == 400
         assert "<h1>Audit</h1>" in response.content.decode()
         assert "Export CSV" not in response.content.decode()
+    assert (
+        rita.get("/audit/", {"date_from": "0001-01-01", "date_to": "9999-12-31"}).status_code == 200
+    )
     assert "Enter a valid date" in errors_of(not_a_date.content)
     assert "To is before From" in errors_of(backwards.content)
     assert "such as document:12" in errors_of(no_object.content)

@@ -24,14 +24,15 @@ def put_errors(form: forms.Form, detail: Any) -> None:
     """Field errors under their fields when the form has them, others above the form."""
     if isinstance(detail, dict):
         for field, messages in detail.items():
-            form.add_error(field if field in form.fields else None, _sentence(messages))
+            form.add_error(field if field in form.fields else None, sentence(messages))
     else:
-        form.add_error(None, _sentence(detail))
+        form.add_error(None, sentence(detail))
 
 
-def _sentence(detail: Any) -> str:
+def sentence(detail: Any) -> str:
+    """An error detail (a message, a list or a dict of them) as text for a person."""
     if isinstance(detail, dict):
-        return " ".join(f"{_sentence(value)}" for value in detail.values()) or "Invalid input."
+        return " ".join(sentence(value) for value in detail.values()) or "Invalid input."
     if isinstance(detail, list):
-        return " ".join(_sentence(item) for item in detail) or "Invalid input."
+        return " ".join(sentence(item) for item in detail) or "Invalid input."
     return str(detail)

@@ -56,7 +56,11 @@ class _Choices(forms.Form):
 
 
 class UserCreateForm(_Choices):
-    username = forms.CharField(label="Username", max_length=150)
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="Letters, digits and . @ + - _; it cannot be changed later.",
+    )
     password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
     email = forms.EmailField(label="Email", required=False)
     field_order = ["username", "password", "email", "groups", "roles"]

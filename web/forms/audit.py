@@ -14,7 +14,8 @@ from audit.models import HoldTarget
 from audit.serializers import LegalHoldSerializer
 from web.forms._api_rules import checked_by
 
-# "document:12", "document 12" or "document #12"; a type alone ("folder") filters by type.
+# "document:12", "document 12" or "document #12"; a type alone ("folder") filters by type, an
+# id alone ("12") by id whatever the type.
 _OBJECT = re.compile(r"^\s*(?P<type>[^\s:#]+)\s*(?:[:\s#]\s*#?\s*(?P<id>\S+))?\s*$")
 
 
@@ -25,7 +26,7 @@ class AuditFilterForm(forms.Form):
         label="Object",
         required=False,
         max_length=100,
-        help_text="A type and an id, such as document:12 or user:alice.",
+        help_text="A type and an id, such as document:12 or user:alice; a type or an id alone.",
     )
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput({"type": "date"})
@@ -53,7 +54,9 @@ class AuditFilterForm(forms.Form):
             if cleaned.get(name):
                 params[name] = cleaned[name].strip()
         match = _OBJECT.match(cleaned.get("object") or "")
-        if match:
+        if match and match["type"].isdigit() and not match["id"]:
+            params["object_id"] = match["type"]
+        elif match:
             params["object_type"] = match["type"]
             if match["id"]:
                 params["object_id"] = match["id"]
@@ -61,7 +64,7 @@ class AuditFilterForm(forms.Form):
         if start:
             params["after"] = start.isoformat()
         end: date | None = cleaned.get("date_to")
-        if end:
+        if end and end < date.max:
             # The API's `before` excludes its moment; a person's "To" includes the whole day.
             params["before"] = (end + timedelta(days=1)).isoformat()
         return params

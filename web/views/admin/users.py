@@ -14,7 +14,6 @@ from audit.services import context_from
 from permissions import services
 from permissions.access import require_admin
 from permissions.models import RoleAssignment
-from permissions.principals import is_admin
 from web.forms.admin import UserCreateForm, UserEditForm
 from web.views.audit._outcomes import only_for, show_on_form
 
@@ -45,7 +44,6 @@ def _users_page(request: HttpRequest, form: UserCreateForm, status: int = 200) -
             "user": user,
             "groups": sorted(group.name for group in user.groups.all()),
             "roles": sorted(held.role for held in user.role_assignments.all()),
-            "is_admin": is_admin(user),
         }
         for user in page
     ]

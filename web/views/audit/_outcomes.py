@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from rest_framework import exceptions
 
-from web.forms._api_rules import put_errors
+from web.forms._api_rules import put_errors, sentence
 
 View = Callable[..., HttpResponse]
 
@@ -22,16 +22,8 @@ View = Callable[..., HttpResponse]
 def service_error(error: exceptions.APIException) -> tuple[int, str]:
     """The status a page answers with, and one sentence for a person."""
     if isinstance(error, exceptions.ValidationError):
-        return 400, _sentence(error.detail)
-    return int(error.status_code), _sentence(error.detail)
-
-
-def _sentence(detail: Any) -> str:
-    if isinstance(detail, dict):
-        return " ".join(_sentence(value) for value in detail.values()) or "Invalid input."
-    if isinstance(detail, list):
-        return " ".join(_sentence(item) for item in detail) or "Invalid input."
-    return str(detail)
+        return 400, sentence(error.detail)
+    return int(error.status_code), sentence(error.detail)
 
 
 def show_on_form(form: forms.Form, error: exceptions.APIException) -> int:
