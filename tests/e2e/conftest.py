@@ -19,7 +19,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.e2e.browser import WIDE
 from tests.search.conftest import search_index  # noqa: F401 (an empty index for each test)
@@ -37,8 +44,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 RESULTS = Path(settings.BASE_DIR) / "var" / "test-results" / "e2e"
-# Expectations wait this long for the page: on two busy cores a page with a search can be slow.
+# Actions and expectations wait this long for the page (Playwright's own default for
+# expectations is shorter): on a busy machine a page that searches can take a while.
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
