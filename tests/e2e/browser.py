@@ -56,13 +56,14 @@ def check_narrow_layout(page: Page) -> None:
         page.set_viewport_size(WIDE)  # type: ignore[arg-type]
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: Page, name: str | None = None) -> None:
     """The checks every main page gets: axe at 1280 px, no sideways scroll at 390 px; and its
-    picture for the README when KONTOR_SCREENSHOTS_DIR is set (`make screenshots`)."""
+    picture for the README, when it has a name and KONTOR_SCREENSHOTS_DIR is set
+    (`make screenshots`)."""
     check_accessibility(page)
     check_narrow_layout(page)
     folder = os.environ.get("KONTOR_SCREENSHOTS_DIR")
-    if folder:
+    if folder and name:
         Path(folder).mkdir(parents=True, exist_ok=True)
         height = min(page.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_HEIGHT)
         page.screenshot(
