@@ -113,3 +113,13 @@ def test_the_administration_pages_are_accessible(page: Page, users: dict[str, Us
     check_page(page, "administration-users")
     page.goto("/administration/groups/")
     check_page(page)
+
+
+def test_the_folder_tree_is_accessible(
+    page: Page, users: dict[str, User], alice: APIClient
+) -> None:
+    some_documents(alice)
+    sign_in(page, "alice", "alice-pass-1")
+    page.goto("/folders/")
+    expect(page.get_by_role("link", name="Contracts")).to_be_visible()
+    check_page(page)
