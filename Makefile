@@ -7,7 +7,7 @@
 #   make services-up      real servers for development under var/services (. var/services/env.sh)
 #   make services-down
 #   make bench            the benchmarks against the production servers
-#   make lint             ruff check, ruff format --check, mypy
+#   make lint             ruff check, ruff format --check, mypy, the import layers (lint-imports)
 #   make screenshots      the README's pictures of the pages (docs/screenshots/), from the browser tests
 # Extra pytest arguments: make test-embedded PYTEST_ARGS="-k upload -x"; without the browser
 # tests: PYTEST_ARGS="-m 'not e2e'"
@@ -31,7 +31,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -75,7 +75,8 @@ test-production: install
 	@scripts/services/run-tests.sh production
 
 lint: venv
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy . \
+		&& $(VENV)/bin/lint-imports --no-cache
 
 # The browser tests' page checks save a picture of each main page when told where.
 screenshots: install
@@ -93,9 +94,13 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all three: upload (real servers), search (embedded), acl (SQLite + PostgreSQL)
-#   make bench-upload / bench-search / bench-acl   one of them
-bench: bench-upload bench-search bench-acl
+#   make bench          all four: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#                       pages (the document list page beside the API list, embedded)
+#   make bench-upload / bench-search / bench-acl / bench-pages   one of them
+bench: bench-upload bench-search bench-acl bench-pages
+
+bench-pages: venv
+	$(PY) bench/pages.py
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

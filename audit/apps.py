@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 from audit.triggers import APPEND_ONLY
-from config import trigger_check
+from core import trigger_check
 
 
 class AuditConfig(AppConfig):

@@ -1,3 +1,5 @@
+"""The append-only, hash-chained event log: the bottom of the domain layers."""
+
 from django.conf import settings
 from django.db import models
 
@@ -28,38 +30,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
-
-
-class HoldTarget(models.TextChoices):
-    DOCUMENT = "document", "Document"
-    FOLDER = "folder", "Folder"
-
-
-class LegalHold(models.Model):
-    """A hold on a document or a folder (and all below it): nothing under it may be deleted.
-
-    A hold is lifted, never deleted, so the list shows the whole history.
-    """
-
-    object_type = models.CharField(max_length=16, choices=HoldTarget.choices)
-    object_id = models.BigIntegerField()
-    reason = models.TextField()
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    placed_at = models.DateTimeField(auto_now_add=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-placed_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "lifted_at"])]
-
-    def __str__(self) -> str:
-        return f"hold on {self.object_type}:{self.object_id}"
-
-    @property
-    def is_active(self) -> bool:
-        return self.lifted_at is None

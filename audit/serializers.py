@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from audit.models import AuditEvent, HoldTarget, LegalHold
+from audit.models import AuditEvent
 
 
 class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
@@ -34,29 +34,3 @@ class VerificationSerializer(serializers.Serializer[Any]):
     checked = serializers.IntegerField()
     first_bad_seq = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
-
-
-class LegalHoldSerializer(serializers.ModelSerializer[LegalHold]):
-    object_type = serializers.ChoiceField(choices=HoldTarget.choices)
-    object_id = serializers.IntegerField(min_value=1, max_value=2**62)
-    reason = serializers.CharField(max_length=4000)
-    placed_by = serializers.CharField(source="placed_by.username", read_only=True)
-    lifted_by = serializers.CharField(
-        source="lifted_by.username", read_only=True, allow_null=True, default=None
-    )
-    is_active = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = LegalHold
-        fields = [
-            "id",
-            "object_type",
-            "object_id",
-            "reason",
-            "placed_by",
-            "placed_at",
-            "lifted_by",
-            "lifted_at",
-            "is_active",
-        ]
-        read_only_fields = ["id", "placed_by", "placed_at", "lifted_by", "lifted_at", "is_active"]

@@ -4,7 +4,7 @@ TRUNCATE is left alone: the test suite empties tables with it between tests. The
 the one migration 0003 installs; SQLite has no such trigger.
 """
 
-from config.triggers import Triggers
+from core.triggers import Triggers
 
 POSTGRESQL = """
 CREATE OR REPLACE FUNCTION audit_event_is_append_only() RETURNS trigger AS $$

@@ -6,6 +6,4 @@ urlpatterns = [
     path("audit/events/", views.AuditEventsView.as_view(), name="audit-events"),
     path("audit/events/export/", views.AuditExportView.as_view(), name="audit-export"),
     path("audit/verify/", views.AuditVerifyView.as_view(), name="audit-verify"),
-    path("holds/", views.HoldsView.as_view(), name="holds"),
-    path("holds/<int:pk>/", views.HoldDetailView.as_view(), name="hold-detail"),
 ]

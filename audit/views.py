@@ -14,25 +14,21 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, renderers, status
+from rest_framework import renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit import holds
-from audit.canonical import canonical_ip
-from audit.models import AuditEvent, LegalHold
-from audit.serializers import AuditEventSerializer, LegalHoldSerializer, VerificationSerializer
-from audit.services import context_from
-from audit.verify import verify_chain
-from config.api import (
+from audit import services
+from audit.models import AuditEvent
+from audit.serializers import AuditEventSerializer, VerificationSerializer
+from core.api import (
     DATE_OR_DATE_TIME,
     IP_ADDRESS,
     Pagination,
     error_responses,
-    query_moment,
 )
-from permissions.access import MAX_ID, require_records_manager
+from permissions.drf import RecordsManagers
 
 EVENT_FILTERS = [
     OpenApiParameter("actor", str, description="username"),
@@ -60,34 +56,8 @@ _CSV_CELLS: dict[str, Callable[[AuditEvent], Any]] = {
 }
 
 
-def filtered_events(params: Any) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.all()
-    for name, field in (
-        ("actor", "actor_username"),
-        ("action", "action"),
-        ("object_type", "object_type"),
-        ("object_id", "object_id"),
-    ):
-        value = params.get(name)
-        if value:
-            events = events.filter(**{field: value})
-    raw_ip = params.get("ip")
-    if raw_ip:
-        ip = canonical_ip(raw_ip)
-        if ip is None:
-            raise exceptions.ValidationError({"ip": ["Not an IP address."]})
-        # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d.
-        events = events.filter(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"])
-    after = query_moment(params, "after")
-    if after:
-        events = events.filter(at__gte=after)
-    before = query_moment(params, "before")
-    if before:
-        events = events.filter(at__lt=before)
-    return events
-
-
 class AuditEventsView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
     pagination_class = Pagination  # the schema's: GET answers a page
 
     @extend_schema(
@@ -95,8 +65,8 @@ class AuditEventsView(APIView):
         responses={200: AuditEventSerializer(many=True), **error_responses(403)},
     )
     def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        events = filtered_events(request.query_params).order_by("-seq")
+        events = services.find_events(actor=request.user, params=request.query_params)
+        events = events.order_by("-seq")
         paginator = Pagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
@@ -129,6 +99,7 @@ def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
 
 
 class AuditExportView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -146,18 +117,19 @@ class AuditExportView(APIView):
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        require_records_manager(request.user)
-        events = filtered_events(request.query_params).order_by("seq")
+        events = services.find_events(actor=request.user, params=request.query_params)
+        events = events.order_by("seq")
         response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
         return response
 
 
 class AuditVerifyView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
+
     @extend_schema(responses={200: VerificationSerializer, **error_responses(403)})
     def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        result = verify_chain()
+        result = services.verify(actor=request.user)
         return Response(
             {
                 "ok": result.ok,
@@ -166,75 +138,3 @@ class AuditVerifyView(APIView):
                 "reason": result.reason,
             }
         )
-
-
-class HoldsView(APIView):
-    pagination_class = Pagination  # the schema's: GET answers a page
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("active", bool),
-            OpenApiParameter("object_type", str),
-            OpenApiParameter("object_id", {"type": "integer", "minimum": 0, "maximum": MAX_ID}),
-        ],
-        responses={200: LegalHoldSerializer(many=True), **error_responses(403)},
-    )
-    def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        found = LegalHold.objects.select_related("placed_by", "lifted_by")
-        active = request.query_params.get("active")
-        if active in ("true", "1"):
-            found = found.filter(lifted_at__isnull=True)
-        elif active in ("false", "0"):
-            found = found.filter(lifted_at__isnull=False)
-        elif active:
-            raise exceptions.ValidationError({"active": ["Expected true or false."]})
-        if request.query_params.get("object_type"):
-            found = found.filter(object_type=request.query_params["object_type"])
-        object_id = request.query_params.get("object_id")
-        if object_id:
-            if not object_id.isdigit() or int(object_id) > MAX_ID:
-                raise exceptions.ValidationError({"object_id": ["Expected a number."]})
-            found = found.filter(object_id=int(object_id))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(found, request, view=self)
-        return paginator.get_paginated_response(LegalHoldSerializer(page, many=True).data)
-
-    @extend_schema(request=LegalHoldSerializer, responses={201: LegalHoldSerializer})
-    def post(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        form = LegalHoldSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        hold = holds.place_hold(
-            context=context_from(request),
-            object_type=form.validated_data["object_type"],
-            object_id=form.validated_data["object_id"],
-            reason=form.validated_data["reason"],
-        )
-        return Response(LegalHoldSerializer(hold).data, status=status.HTTP_201_CREATED)
-
-
-class HoldDetailView(APIView):
-    def _hold(self, request: Request, pk: int) -> LegalHold:
-        require_records_manager(request.user)
-        hold = LegalHold.objects.filter(pk=pk).first()
-        if hold is None:
-            raise exceptions.NotFound()
-        return hold
-
-    @extend_schema(responses={200: LegalHoldSerializer, **error_responses(403)})
-    def get(self, request: Request, pk: int) -> Response:
-        return Response(LegalHoldSerializer(self._hold(request, pk)).data)
-
-    @extend_schema(
-        request=None,
-        # Lifting answers the lifted hold (who, when), not an empty 204: clients read it.
-        responses={
-            200: LegalHoldSerializer,
-            **error_responses(409, e409="The hold is already lifted."),
-        },
-    )
-    def delete(self, request: Request, pk: int) -> Response:
-        """Lift the hold (it stays listed, with who lifted it and when)."""
-        hold = holds.lift_hold(context=context_from(request), hold=self._hold(request, pk))
-        return Response(LegalHoldSerializer(hold).data)

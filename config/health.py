@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from search import health_report
+from search.health import health_report
 
 
 def _database() -> str | None:

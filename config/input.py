@@ -1,4 +1,4 @@
-"""The request boundary: no NUL character or unpaired surrogate gets past it (config.text).
+"""The request boundary: no NUL character or unpaired surrogate gets past it (core.text).
 
 The API's parsers check every JSON body, form and multipart field before a view sees it, and a
 middleware checks the path and query string of every request, so a new endpoint is covered
@@ -15,7 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from config.text import InvalidText, TextProblem, find_problem
+from core.text import InvalidText, TextProblem, find_problem
 
 
 def _form_values(data: MultiValueDict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Errors that follow from an operation's shape are added here, so no view can forg
 401 where a caller must authenticate, 403 on unsafe methods open to session callers (CSRF),
 400 where a body or query parameters are read, 404 where a path names an object or a page
 is asked for, 413 and 415 where a body is read. A view declares the others it answers
-(`config.api.error_responses`): 403 of a refused read, 409, 422, 429, 503.
+(`core.api.error_responses`): 403 of a refused read, 409, 422, 429, 503.
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.authentication import SessionAuthentication
 
-from config.api import ERROR_MEANINGS, ErrorSerializer
+from core.api import ERROR_MEANINGS, ErrorSerializer
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -7,13 +7,13 @@ transaction (requests are not atomic), so the event stays although the view then
 
 from typing import Any
 
-from rest_framework import exceptions
-
-from audit.services import RequestContext, context_from, record
+from audit.record import RequestContext, context_from, record
+from core.errors import Forbidden, NotFound
 from permissions.codes import Permission
 from permissions.middleware import current_request
 from permissions.principals import has_role, is_admin
 from permissions.selectors import can, can_on_folder, documents_for, folders_for
+from repository.models import Document, Folder
 
 MAX_ID = 2**63 - 1
 
@@ -50,11 +50,9 @@ def get_document(
 ) -> Any:
     """The document if the user may see it (else 404) and holds `permission` (else 403,
     saying `message` when given)."""
-    from repository.models import Document
-
     document_id = _as_id(pk)
     if document_id is None:
-        raise exceptions.NotFound()
+        raise NotFound()
     document = (
         documents_for(user)
         .select_related("owner", "locked_by", "document_type", "current_version")
@@ -70,7 +68,7 @@ def get_document(
                 permission=Permission.VIEW,
                 reason="not_visible",
             )
-        raise exceptions.NotFound()
+        raise NotFound()
     if permission != Permission.VIEW and not can(user, permission, document):
         record_refusal(
             user,
@@ -79,7 +77,7 @@ def get_document(
             permission=permission,
             reason="missing_permission",
         )
-        raise exceptions.PermissionDenied(
+        raise Forbidden(
             message or f"You do not have the '{permission}' permission on this document.",
             code="permission_denied",
         )
@@ -100,11 +98,9 @@ def get_folder(
     `manage=True` (editing it: rename) asks for `edit` on the folder; moving and filing into
     folders follow `repository.services.moves`.
     """
-    from repository.models import Folder
-
     folder_id = _as_id(pk)
     if folder_id is None:
-        raise exceptions.NotFound()
+        raise NotFound()
     folder = folders_for(user).filter(pk=folder_id).first()
     if folder is None:
         if Folder.objects.filter(pk=folder_id).exists():
@@ -115,7 +111,7 @@ def get_folder(
                 permission=Permission.VIEW,
                 reason="not_visible",
             )
-        raise exceptions.NotFound()
+        raise NotFound()
     needed = permission or (Permission.EDIT if manage else Permission.VIEW)
     if needed != Permission.VIEW:
         _require_on_folder(
@@ -127,9 +123,9 @@ def get_folder(
     return folder
 
 
-def folder_not_found(folder_id: Any) -> exceptions.NotFound:
+def folder_not_found(folder_id: Any) -> NotFound:
     """The one answer for a folder named in a request body that is missing or out of sight."""
-    return exceptions.NotFound(f"No folder {folder_id} that you can see.", code="not_found")
+    return NotFound(f"No folder {folder_id} that you can see.", code="not_found")
 
 
 def require_folder_edit(user: Any, folder: Any) -> None:
@@ -164,13 +160,13 @@ def _require_on_folder(user: Any, folder: Any, permission: str, message: str) ->
         permission=permission,
         reason="missing_permission",
     )
-    raise exceptions.PermissionDenied(message, code="permission_denied")
+    raise Forbidden(message, code="permission_denied")
 
 
 def require_admin(user: Any) -> None:
     if not is_admin(user):
         record_refusal(user, object_type="", object_id="", permission="admin", reason="not_admin")
-        raise exceptions.PermissionDenied("Administrators only.", code="admin_only")
+        raise Forbidden("Administrators only.", code="admin_only")
 
 
 def require_records_manager(user: Any) -> None:
@@ -183,6 +179,4 @@ def require_records_manager(user: Any) -> None:
             permission="records_manager",
             reason="not_records_manager",
         )
-        raise exceptions.PermissionDenied(
-            "Records managers and administrators only.", code="records_manager_only"
-        )
+        raise Forbidden("Records managers and administrators only.", code="records_manager_only")

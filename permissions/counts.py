@@ -22,16 +22,10 @@ from django.db.models import Q, QuerySet, Sum
 from permissions.codes import Permission
 from permissions.selectors import visibility
 from permissions.sql import id_in
-
-
-def _models() -> tuple[Any, Any]:
-    from repository.models import Document, FolderCount  # repository imports permissions
-
-    return Document, FolderCount
+from repository.models import Document, FolderCount
 
 
 def _folder_total(folder_ids: list[int] | QuerySet[Any] | None, folder: int | None) -> int:
-    _, FolderCount = _models()
     counts = FolderCount.objects.all()
     if folder_ids is not None:
         counts = counts.filter(id_in("folder_id", folder_ids))
@@ -44,7 +38,6 @@ def count_documents_for(
     user: Any, permission: str = Permission.VIEW, *, folder: int | None = None
 ) -> int:
     """`documents_for(user, permission)` (optionally `.filter(folder_id=folder)`) `.count()`."""
-    Document, _ = _models()
     live = Document.objects.filter(is_deleted=False)
     if folder is not None:
         live = live.filter(folder_id=folder)

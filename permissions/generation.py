@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.db import connection
 
-from config.triggers import Triggers
+from core.triggers import Triggers
 
 POSTGRESQL = """
 CREATE SEQUENCE IF NOT EXISTS permissions_acl_token;

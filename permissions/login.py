@@ -31,7 +31,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.services import client_ip, context_from, record
+from audit.record import client_ip, context_from, record
 from permissions.models import LoginThrottle
 
 _RETRY_AFTER = "_kontor_login_retry_after"

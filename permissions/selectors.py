@@ -38,24 +38,13 @@ from typing import Any
 from django.db.models import Case, F, IntegerField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Mod
 
-from config.compiled import CompiledRows
+from core.compiled import CompiledRows
 from permissions import generation
 from permissions.codes import Permission
 from permissions.models import AccessControlEntry, AccessControlList, Effect, FolderAncestor
 from permissions.principals import is_admin, principals_of
 from permissions.sql import id_in
-
-
-def _document_model() -> Any:
-    from repository.models import Document
-
-    return Document
-
-
-def _folder_model() -> Any:
-    from repository.models import Folder
-
-    return Folder
+from repository.models import Document, Folder
 
 
 def _is_authenticated(user: Any) -> bool:
@@ -281,7 +270,7 @@ def visibility(user: Any, permission: str = Permission.VIEW) -> Visibility:
 
 def documents_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
     """Live (not trashed) documents on which `user` holds `permission`."""
-    documents = _document_model().objects.filter(is_deleted=False)
+    documents = Document.objects.filter(is_deleted=False)
     seen = visibility(user, permission)
     if seen.everything:
         return documents
@@ -314,7 +303,7 @@ def can(user: Any, permission: str, document: Any) -> bool:
 
 def folders_for(user: Any, permission: str = Permission.VIEW) -> QuerySet[Any]:
     """Folders on which `user` holds `permission` (same rule, the folder as the object)."""
-    folders = _folder_model().objects.all()
+    folders = Folder.objects.all()
     if not _is_authenticated(user):
         return folders.none()
     if is_admin(user):

@@ -16,12 +16,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
-from rest_framework.fields import get_error_detail
 
-from audit.services import RequestContext, record
-from config.api import Conflict
+from audit.record import RequestContext, record
+from core.errors import Conflict, Forbidden, Invalid
+from permissions.access import require_admin
 from permissions.models import Role, RoleAssignment
 
 RESERVED_USERNAMES = frozenset({"me"})  # `/users/me/` names the caller
@@ -31,9 +30,7 @@ def _users_named(usernames: list[str]) -> list[User]:
     users = list(User.objects.filter(username__in=usernames))
     missing = sorted(set(usernames) - {user.username for user in users})
     if missing:
-        raise exceptions.ValidationError(
-            {"members": [f"Unknown users: {', '.join(missing)}."]}, code="does_not_exist"
-        )
+        raise Invalid({"members": [f"Unknown users: {', '.join(missing)}."]}, code="does_not_exist")
     return users
 
 
@@ -41,9 +38,7 @@ def _groups_named(names: list[str]) -> list[Group]:
     groups = list(Group.objects.filter(name__in=names))
     missing = sorted(set(names) - {group.name for group in groups})
     if missing:
-        raise exceptions.ValidationError(
-            {"groups": [f"Unknown groups: {', '.join(missing)}."]}, code="does_not_exist"
-        )
+        raise Invalid({"groups": [f"Unknown groups: {', '.join(missing)}."]}, code="does_not_exist")
     return groups
 
 
@@ -55,9 +50,7 @@ def _set_roles(user: User, roles: list[str]) -> None:
 
 def reject_reserved_username(username: str) -> None:
     if username.casefold() in RESERVED_USERNAMES:
-        raise exceptions.ValidationError(
-            {"username": [f"'{username}' is reserved."]}, code="reserved_username"
-        )
+        raise Invalid({"username": [f"'{username}' is reserved."]}, code="reserved_username")
 
 
 def _validate_password(password: str, user: User) -> None:
@@ -65,16 +58,18 @@ def _validate_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except DjangoValidationError as error:
-        raise exceptions.ValidationError({"password": get_error_detail(error)}) from error
+        first_code = error.error_list[0].code or "invalid"
+        raise Invalid({"password": error.messages}, code=first_code) from error
 
 
 def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
+    _require_admin(context)
     reject_reserved_username(data["username"])
     with transaction.atomic():
         if User.objects.filter(username=data["username"]).exists():
             raise Conflict("A user with that username exists.", code="duplicate_username")
         if not data.get("password"):
-            raise exceptions.ValidationError({"password": ["A password is required."]})
+            raise Invalid({"password": ["A password is required."]})
         user = User(username=data["username"], email=data.get("email", ""))
         _validate_password(data["password"], user)
         user.set_password(data["password"])
@@ -89,6 +84,13 @@ def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
             details={"groups": data.get("groups", []), "roles": data.get("roles", [])},
         )
     return user
+
+
+def _require_admin(context: RequestContext) -> None:
+    """Administrators only. A system context (no user: a management command) is the process
+    itself, as in `_keep_administrators`."""
+    if context.user is not None:
+        require_admin(context.user)
 
 
 def _active_administrators() -> "QuerySet[User]":
@@ -116,7 +118,7 @@ def _keep_administrators(actor: Any, user: User, data: dict[str, Any]) -> None:
     administrators = set(_active_administrators().values_list("pk", flat=True))
     if isinstance(actor, User) and actor.pk not in administrators:
         # Demoted while this request waited for the locks.
-        raise exceptions.PermissionDenied("Administrators only.", code="admin_only")
+        raise Forbidden("Administrators only.", code="admin_only")
     if user.pk not in administrators:
         return
     held = RoleAssignment.objects.filter(user=user).values_list("role", flat=True)
@@ -158,6 +160,7 @@ def revoke_token(*, context: RequestContext, user: User) -> None:
 
 
 def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) -> User:
+    _require_admin(context)
     with transaction.atomic():
         user = _lock_for_update(user, data)
         _keep_administrators(context.user, user, data)
@@ -184,6 +187,7 @@ def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) ->
 
 
 def create_group(*, context: RequestContext, name: str, members: list[str]) -> Group:
+    _require_admin(context)
     with transaction.atomic():
         if Group.objects.filter(name=name).exists():
             raise Conflict("A group with that name exists.", code="duplicate_name")
@@ -201,6 +205,7 @@ def create_group(*, context: RequestContext, name: str, members: list[str]) -> G
 
 def update_group(*, context: RequestContext, group: Group, members: list[str] | None) -> Group:
     """Set the group's members (`None` leaves them as they are)."""
+    _require_admin(context)
     with transaction.atomic():
         if members is not None:
             group.user_set.set(_users_named(members))

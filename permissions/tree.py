@@ -12,12 +12,8 @@ from typing import Any
 from django.db import transaction
 
 from permissions.models import AccessControlList, FolderAncestor
-
-
-def _folder_model() -> Any:
-    from repository.models import Folder
-
-    return Folder
+from repository.models import Document, Folder
+from repository.outbox import documents_changed
 
 
 def subtree_ids(folder_id: int) -> list[int]:
@@ -30,7 +26,6 @@ def subtree_ids(folder_id: int) -> list[int]:
 
 
 def _rows_for(folder_ids: Iterable[int]) -> list[FolderAncestor]:
-    Folder = _folder_model()
     parents = dict(Folder.objects.values_list("pk", "parent_id"))
     no_inherit = set(
         AccessControlList.objects.filter(folder__isnull=False, inherit=False).values_list(
@@ -62,7 +57,7 @@ def rebuild(folder_ids: Iterable[int] | None = None) -> int:
     with transaction.atomic():
         if folder_ids is None:
             FolderAncestor.objects.all().delete()
-            ids: list[int] = list(_folder_model().objects.values_list("pk", flat=True))
+            ids: list[int] = list(Folder.objects.values_list("pk", flat=True))
         else:
             ids = sorted(set(folder_ids))
             FolderAncestor.objects.filter(folder_id__in=ids).delete()
@@ -87,14 +82,10 @@ def folder_inheritance_changed(folder: Any) -> None:
 
 def documents_below(folder_id: int) -> Any:
     """Ids of the documents in the folder or anywhere below it (a queryset)."""
-    from repository.models import Document
-
     return Document.objects.filter(folder__ancestor_links__ancestor_id=folder_id).values_list(
         "pk", flat=True
     )
 
 
 def _notify_subtree(folder_id: int) -> None:
-    from search import documents_changed
-
     documents_changed(list(documents_below(folder_id)))

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from config import trigger_check
+from core import trigger_check
 from repository.counts import TRIGGERS, reinstall_after_migrate
 
 

@@ -5,7 +5,7 @@ or deletes documents keeps them right: the services, bulk inserts, raw SQL and m
 alike. PostgreSQL uses statement-level triggers over transition tables (a bulk insert adds up
 its folders once); SQLite uses row triggers. The migrations carry their own copies of this SQL;
 after every migration the triggers are installed again where they differ from it (SQLite drops
-a table's triggers when a migration rebuilds it; `config.triggers`).
+a table's triggers when a migration rebuilds it; `core.triggers`).
 """
 
 # ruff: noqa: S608 (the trigger SQL is assembled from constants only)
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connections
 
-from config.triggers import Triggers
+from core.triggers import Triggers
 
 _LIVE = "NOT is_deleted AND folder_id IS NOT NULL"
 # Per statement kind: the change of each folder's count, from the transition tables.

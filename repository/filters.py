@@ -1,13 +1,18 @@
-"""Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice."""
+"""Document filters shared by `GET /documents/` and `GET /search/`: parsed once, applied twice.
+
+A filter on a linked record is trimmed to what the user may see (`permissions.targets`), so this
+module sits in the permissions layer of the import contract, beside the rule it applies.
+"""
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import exceptions
 
-from config.api import query_moment
+from core.api import query_moment
+from core.errors import Invalid
+from permissions.targets import target_visible
 from repository.models import DocumentLink, DocumentStatus, LinkTarget
 
 
@@ -30,9 +35,9 @@ def _int(params: Any, name: str) -> int | None:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+        raise Invalid({name: [f"'{raw}' is not a whole number."]}) from None
     if value < 0 or value > 2**62:
-        raise exceptions.ValidationError({name: [f"'{raw}' is out of range."]})
+        raise Invalid({name: [f"'{raw}' is out of range."]})
     return value
 
 
@@ -42,7 +47,7 @@ def _linked_to(params: Any) -> tuple[str, int] | None:
         return None
     kind, _, identifier = str(raw).partition(":")
     if kind not in LinkTarget.values or not identifier.isdigit():
-        raise exceptions.ValidationError(
+        raise Invalid(
             {
                 "linked_to": [
                     f"Expected <type>:<id> with type one of {', '.join(LinkTarget.values)}."
@@ -60,8 +65,6 @@ def parse_filters(params: Any, user: Any) -> DocumentFilters:
     """
     filters = _parse(params)
     if filters.linked_to:
-        from repository.services.links import target_visible
-
         kind, identifier = filters.linked_to
         if not target_visible(user, kind, identifier):
             filters = replace(filters, linked_to=(kind, 0))
@@ -71,9 +74,7 @@ def parse_filters(params: Any, user: Any) -> DocumentFilters:
 def _parse(params: Any) -> DocumentFilters:
     status = params.get("status") or None
     if status is not None and status not in DocumentStatus.values:
-        raise exceptions.ValidationError(
-            {"status": [f"Unknown status; one of {', '.join(DocumentStatus.values)}."]}
-        )
+        raise Invalid({"status": [f"Unknown status; one of {', '.join(DocumentStatus.values)}."]})
     tags = tuple(
         name.strip() for value in params.getlist("tag") for name in value.split(",") if name.strip()
     )

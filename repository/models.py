@@ -189,3 +189,71 @@ class DocumentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} {self.relation} {self.target_type}:{self.target_id}"
+
+
+class IndexOutbox(models.Model):
+    """One pending (re)index of a document, written in the transaction of the change.
+
+    Written through `repository.outbox` by whatever changes a document's index record, drained
+    by search (`search.indexer`), which deletes the rows it has completed. While the engine is
+    down rows stay, with their attempts and the moment of the next try. A row whose document the
+    engine refuses, or whose record cannot be built, is set aside (`set_aside_at`, the reason in
+    `last_error`): it is not tried again, and the next successful index of that document
+    removes it. The table keeps the name it had in the search app.
+    """
+
+    document_id = models.BigIntegerField(db_index=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    set_aside_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "search_indexoutbox"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"outbox #{self.pk}: document {self.document_id}"
+
+
+class HoldTarget(models.TextChoices):
+    DOCUMENT = "document", "Document"
+    FOLDER = "folder", "Folder"
+
+
+class LegalHold(models.Model):
+    """A hold on a document or a folder (and all below it): nothing under it may be deleted.
+
+    A hold is lifted, never deleted, so the list shows the whole history. The table keeps the
+    name it had in the audit app.
+    """
+
+    object_type = models.CharField(max_length=16, choices=HoldTarget.choices)
+    object_id = models.BigIntegerField()
+    reason = models.TextField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    placed_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "audit_legalhold"
+        ordering = ["-placed_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id", "lifted_at"],
+                name="audit_legal_object__29f8fd_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"hold on {self.object_type}:{self.object_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -12,6 +12,8 @@ from repository.models import (
     DocumentLink,
     DocumentType,
     Folder,
+    HoldTarget,
+    LegalHold,
     LinkTarget,
     Version,
 )
@@ -255,3 +257,29 @@ class DocumentTypeSerializer(serializers.ModelSerializer[DocumentType]):
                 f"Not a valid JSON Schema: {error.message}", code="invalid_json_schema"
             ) from None
         return value
+
+
+class LegalHoldSerializer(serializers.ModelSerializer[LegalHold]):
+    object_type = serializers.ChoiceField(choices=HoldTarget.choices)
+    object_id = serializers.IntegerField(min_value=1, max_value=2**62)
+    reason = serializers.CharField(max_length=4000)
+    placed_by = serializers.CharField(source="placed_by.username", read_only=True)
+    lifted_by = serializers.CharField(
+        source="lifted_by.username", read_only=True, allow_null=True, default=None
+    )
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = LegalHold
+        fields = [
+            "id",
+            "object_type",
+            "object_id",
+            "reason",
+            "placed_by",
+            "placed_at",
+            "lifted_by",
+            "lifted_at",
+            "is_active",
+        ]
+        read_only_fields = ["id", "placed_by", "placed_at", "lifted_by", "lifted_at", "is_active"]

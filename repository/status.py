@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from audit.services import RequestContext, record
-from config.api import Conflict
+from audit.record import RequestContext, record
+from core.errors import Conflict
 from repository.models import Document, DocumentStatus
-from search import document_changed
+from repository.outbox import document_changed
 
 
 @dataclass(frozen=True)

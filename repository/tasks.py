@@ -23,7 +23,7 @@ from repository.extraction import (
     filetypes,
 )
 from repository.models import TextStatus, Version
-from search import document_changed
+from repository.outbox import document_changed
 
 logger = logging.getLogger(__name__)
 

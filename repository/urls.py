@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from repository.views.documents import DocumentViewSet
 from repository.views.folders import DocumentTypeViewSet, FolderViewSet
+from repository.views.holds import HoldDetailView, HoldsView
 from repository.views.links import DocumentLinkDetailView, DocumentLinksView
 
 router = SimpleRouter()
@@ -17,5 +18,7 @@ urlpatterns = [
         DocumentLinkDetailView.as_view(),
         name="document-link-detail",
     ),
+    path("holds/", HoldsView.as_view(), name="holds"),
+    path("holds/<int:pk>/", HoldDetailView.as_view(), name="hold-detail"),
     *router.urls,
 ]

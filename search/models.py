@@ -1,29 +1,7 @@
-"""The transactional outbox of the search index, version tickets and reindex jobs."""
+"""Version tickets and reindex jobs of the search index (the outbox it drains is the
+repository's: `repository.outbox`)."""
 
 from django.db import models
-
-
-class IndexOutbox(models.Model):
-    """One pending (re)index of a document, written in the transaction of the change.
-
-    The indexer deletes the rows it has completed. While the engine is down rows stay, with
-    their attempts and the moment of the next try. A row whose document the engine refuses, or
-    whose record cannot be built, is set aside (`set_aside_at`, the reason in `last_error`): it
-    is not tried again, and the next successful index of that document removes it.
-    """
-
-    document_id = models.BigIntegerField(db_index=True)
-    queued_at = models.DateTimeField(auto_now_add=True)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    set_aside_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"outbox #{self.pk}: document {self.document_id}"
 
 
 class VersionTicket(models.Model):

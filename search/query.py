@@ -9,7 +9,7 @@ required. Only a query too long or too complex answers 400.
 import re
 from dataclasses import dataclass
 
-from rest_framework import exceptions
+from core.errors import Invalid
 
 MAX_QUERY_CHARS = 1000
 MAX_LEAVES = 64
@@ -118,7 +118,7 @@ class _Parser:
         if lexeme == "(":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise exceptions.ValidationError({"q": ["The query nests too deeply."]})
+                raise Invalid({"q": ["The query nests too deeply."]})
             node = self.disjunction()
             if self.peek() != ")":
                 raise _Malformed
@@ -150,9 +150,7 @@ def parse_query(raw: str) -> Node | None:
     """The query tree, or None for an empty query (every visible document)."""
     raw = (raw or "").strip()
     if len(raw) > MAX_QUERY_CHARS:
-        raise exceptions.ValidationError(
-            {"q": [f"The query is longer than {MAX_QUERY_CHARS} characters."]}
-        )
+        raise Invalid({"q": [f"The query is longer than {MAX_QUERY_CHARS} characters."]})
     if not raw:
         return None
     tokens = _TOKEN.findall(raw)
@@ -161,7 +159,7 @@ def parse_query(raw: str) -> Node | None:
     except (_Malformed, IndexError):
         node = _literal(raw)
     if len(leaves(node, positive_only=False)) > MAX_LEAVES:
-        raise exceptions.ValidationError({"q": [f"The query has more than {MAX_LEAVES} terms."]})
+        raise Invalid({"q": [f"The query has more than {MAX_LEAVES} terms."]})
     return node
 
 

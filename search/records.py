@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
+import crm
 from permissions.index_terms import index_terms_many
 from repository.models import Document
 
@@ -149,8 +150,6 @@ def _flatten(value: Any) -> Iterable[str]:
 
 def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     """Names of linked CRM records, once the CRM app offers `record_names()`."""
-    import crm
-
     lookup = getattr(crm, "record_names", None)
     if not pairs or lookup is None:
         return {}

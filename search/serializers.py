@@ -7,30 +7,6 @@ from rest_framework.settings import api_settings
 from repository.models import Document
 from repository.serializers import VersionSerializer
 
-# The columns of a search hit's summary, read in one query beside the ACL check (no model
-# instances, no version text); `summaries_of_rows` turns such rows into summaries.
-SUMMARY_COLUMNS = (
-    "id",
-    "title",
-    "document_type__slug",
-    "folder_id",
-    "status",
-    "owner__username",
-    "created_at",
-    "updated_at",
-    "registration_number",
-    "current_version_id",
-    "current_version__number",
-    "current_version__filename",
-    "current_version__size",
-    "current_version__mime_type",
-    "current_version__sha256",
-    "current_version__comment",
-    "current_version__created_at",
-    "current_version__created_by__username",
-    "current_version__text_status",
-    "current_version__text_error",
-)
 _DATETIME = serializers.DateTimeField()
 
 

@@ -5,18 +5,17 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from rest_framework import exceptions
 
-from audit.services import RequestContext, record
-from config.api import MAX_PAGE_SIZE, ServiceUnavailable
-from config.compiled import CompiledRows
+from audit.record import RequestContext, record
+from core.api import MAX_PAGE_SIZE
+from core.compiled import CompiledRows
+from core.errors import Invalid, Unavailable
 from permissions.index_terms import search_access
 from permissions.selectors import visible_rows
 from repository.filters import parse_filters
 from repository.models import Document
 from search.backends import Hit, SearchRequest, SearchUnavailable, get_backend
 from search.query import parse_query
-from search.serializers import SUMMARY_COLUMNS
 
 SORTS = ("relevance", "-created_at")
 DEFAULT_PAGE_SIZE = 20
@@ -24,6 +23,32 @@ DEFAULT_PAGE_SIZE = 20
 MAX_RESULT_WINDOW = 10_000
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"", "0", "false", "no", "off"}
+
+
+# The columns of a search hit's summary, read in one query beside the ACL check (no model
+# instances, no version text); `summaries_of_rows` turns such rows into summaries.
+SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "document_type__slug",
+    "folder_id",
+    "status",
+    "owner__username",
+    "created_at",
+    "updated_at",
+    "registration_number",
+    "current_version_id",
+    "current_version__number",
+    "current_version__filename",
+    "current_version__size",
+    "current_version__mime_type",
+    "current_version__sha256",
+    "current_version__comment",
+    "current_version__created_at",
+    "current_version__created_by__username",
+    "current_version__text_status",
+    "current_version__text_error",
+)
 
 
 @dataclass
@@ -46,9 +71,9 @@ def _positive(params: Any, name: str, default: int) -> int:
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise exceptions.ValidationError({name: [f"'{raw}' is not a whole number."]}) from None
+        raise Invalid({name: [f"'{raw}' is not a whole number."]}) from None
     if value < 1:
-        raise exceptions.ValidationError({name: ["Must be 1 or more."]})
+        raise Invalid({name: ["Must be 1 or more."]})
     return value
 
 
@@ -58,7 +83,7 @@ def _flag(params: Any, name: str) -> bool:
         return True
     if raw in FALSE_VALUES:
         return False
-    raise exceptions.ValidationError({name: ["Expected true or false."]})
+    raise Invalid({name: ["Expected true or false."]})
 
 
 def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
@@ -67,12 +92,12 @@ def build_request(user: Any, params: Any) -> tuple[SearchRequest, int, int]:
     filters = parse_filters(params, user)
     sort = params.get("sort") or ("relevance" if query is not None else "-created_at")
     if sort not in SORTS:
-        raise exceptions.ValidationError({"sort": [f"One of {', '.join(SORTS)}."]})
+        raise Invalid({"sort": [f"One of {', '.join(SORTS)}."]})
     page = _positive(params, "page", 1)
     page_size = min(_positive(params, "page_size", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
     offset = (page - 1) * page_size
     if offset + page_size > MAX_RESULT_WINDOW:
-        raise exceptions.ValidationError(
+        raise Invalid(
             {"page": [f"Only the first {MAX_RESULT_WINDOW} results can be paged through."]},
             code="beyond_result_window",
         )
@@ -93,7 +118,7 @@ def search_documents(*, context: RequestContext, params: Any) -> SearchPage:
     try:
         outcome = get_backend().search(request)
     except SearchUnavailable as error:
-        raise ServiceUnavailable("Search is unavailable; try again shortly.") from error
+        raise Unavailable("Search is unavailable; try again shortly.") from error
     rows = _visible_rows(context.user, [hit.document_id for hit in outcome.hits])
     results = [(rows[hit.document_id], hit) for hit in outcome.hits if hit.document_id in rows]
     record(context, "search", details={"q": str(params.get("q", "")), "count": outcome.total})

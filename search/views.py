@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from audit.services import context_from
-from config.api import MAX_PAGE_SIZE, error_responses
+from audit.record import context_from
+from core.api import MAX_PAGE_SIZE, error_responses
 from repository.views.documents import FILTER_PARAMETERS
 from search.serializers import SearchResponseSerializer, summaries_of_rows
 from search.services import MAX_RESULT_WINDOW, search_documents

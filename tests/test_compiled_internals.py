@@ -1,4 +1,4 @@
-"""`config.compiled.CompiledRows` runs Django's own compiled SQL and converters through private
+"""`core.compiled.CompiledRows` runs Django's own compiled SQL and converters through private
 parts of the ORM (`Query.chain`, `clear_ordering`, `values_select`, `SQLCompiler.as_sql`,
 `select`, `col_count`, `get_converters`). Django may change them in any release without notice,
 so every test here fails with one message pointing at the module to review: on a Django version
@@ -19,12 +19,12 @@ from django.db.models.functions import Concat, Lower
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.query import Query
 
-from config.compiled import CompiledRows
+from core.compiled import CompiledRows
 from repository.models import Document, DocumentType, Folder, Tag
 
-# The Django release whose compiler `config/compiled.py` was last read against.
+# The Django release whose compiler `core/compiled.py` was last read against.
 REVIEWED_AGAINST = (5, 2)
-CHANGED = "Django's SQL compiler changed: review config/compiled.py"
+CHANGED = "Django's SQL compiler changed: review core/compiled.py"
 
 
 def _require(condition: bool, detail: str) -> None:

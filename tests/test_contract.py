@@ -35,8 +35,8 @@ from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from audit.models import HoldTarget, LegalHold
 from config.wsgi import application
+from repository.models import HoldTarget, LegalHold
 from tests.conftest import PRODUCTION, wait_for_idle_worker
 
 SCHEMA_PATH = "/api/v1/schema/"

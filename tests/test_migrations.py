@@ -14,8 +14,8 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from audit.triggers import APPEND_ONLY
-from config import trigger_catalog
-from config.triggers import Triggers
+from core import trigger_catalog
+from core.triggers import Triggers
 from permissions import generation
 from repository import counts
 from tests.scratch_database import scratch_database

@@ -8,8 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from repository.blobs import BLOB_PREFIX, blob_storage
-from repository.models import Document, Folder, Version
-from search.models import IndexOutbox
+from repository.models import Document, Folder, IndexOutbox, Version
 from tests.conftest import wait_for
 from tests.helpers import upload
 from tests.search.test_search_api import found

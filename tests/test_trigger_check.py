@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from audit.triggers import APPEND_ONLY
-from config import trigger_catalog, trigger_check
+from core import trigger_catalog, trigger_check
 from permissions import generation
 from repository import counts
 from tests.scratch_database import environment_for, scratch_database

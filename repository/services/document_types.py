@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from audit.services import RequestContext, record
-from config.api import Conflict
+from audit.record import RequestContext, record
+from core.errors import Conflict
 from permissions.access import require_admin
 from repository.models import DocumentType
 

@@ -1,4 +1,9 @@
-"""Use cases on documents: create, edit, trash, lock. Each is atomic and audited."""
+"""Use cases on documents: create, edit, trash, lock. Each is atomic and audited.
+
+Each checks the acting user's permission on the document itself (`edit`, `delete`) before its
+transaction opens, so a refusal's audit event stays: a caller that only looked the document up
+(`permissions.access.get_document`) meets the same rule as the API.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -6,18 +11,20 @@ from typing import Any
 import jsonschema
 from django.db import transaction
 from django.utils import timezone
-from rest_framework import exceptions
 
-from audit.holds import ensure_not_held
-from audit.services import RequestContext, record
-from config.api import Conflict, api_error
-from config.text import require_valid_text
+from audit.record import RequestContext, record
+from core.errors import Conflict, Invalid
+from core.text import require_valid_text
+from permissions.access import get_document
+from permissions.codes import Permission
+from permissions.principals import is_admin
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
+from repository.outbox import document_changed
+from repository.services.holds import ensure_not_held
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
 from repository.tasks import inline_text, queue_text_extraction
-from search import document_changed
 
 
 class OnDuplicate:
@@ -49,12 +56,12 @@ def exact_duplicates(user: Any, sha256: str, *, exclude: int | None = None) -> l
 
 def validate_metadata(document_type: DocumentType | None, metadata: Any) -> dict[str, Any]:
     if not isinstance(metadata, dict):
-        raise exceptions.ValidationError({"metadata": ["Metadata must be a JSON object."]})
+        raise Invalid({"metadata": ["Metadata must be a JSON object."]})
     if document_type is not None and document_type.metadata_schema:
         try:
             jsonschema.validate(metadata, document_type.metadata_schema)
         except jsonschema.ValidationError as error:
-            raise exceptions.ValidationError(
+            raise Invalid(
                 {"metadata": [f"Does not match type '{document_type.slug}': {error.message}"]}
             ) from error
     return metadata
@@ -83,8 +90,7 @@ def create_document(
     metadata = validate_metadata(document_type, metadata or {})
     duplicates = exact_duplicates(context.user, checked.sha256)
     if duplicates and on_duplicate == OnDuplicate.REJECT:
-        raise api_error(
-            409,
+        raise Conflict(
             "An identical document already exists.",
             "duplicate",
             duplicate_of=duplicates[0]["document"],
@@ -158,12 +164,13 @@ def lock_for_update(document: Document) -> Document:
 def ensure_not_locked_by_other(document: Document, user: Any) -> None:
     if document.locked_by is not None and document.locked_by_id != user.pk:
         holder = document.locked_by.get_username()
-        raise api_error(409, f"The document is locked by {holder}.", "locked", locked_by=holder)
+        raise Conflict(f"The document is locked by {holder}.", "locked", locked_by=holder)
 
 
 def add_version(
     *, context: RequestContext, document: Document, upload: Any, comment: str = ""
 ) -> Version:
+    get_document(context.user, document.pk, Permission.EDIT)
     require_valid_text(comment=comment)
     checked = check_upload(upload)
     ensure_not_locked_by_other(document, context.user)
@@ -199,6 +206,7 @@ def update_document(
     *, context: RequestContext, document: Document, changes: dict[str, Any]
 ) -> Document:
     """Edit fields; a new `folder` is a move (`repository.services.moves`)."""
+    get_document(context.user, document.pk, Permission.EDIT)
     require_valid_text(
         **{name: changes[name] for name in ("title", "tags", "metadata") if name in changes}
     )
@@ -247,6 +255,7 @@ def update_document(
 
 def delete_document(*, context: RequestContext, document: Document) -> None:
     """Soft delete: the document moves to the trash; versions and blobs stay."""
+    get_document(context.user, document.pk, Permission.DELETE)
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
@@ -261,6 +270,8 @@ def delete_document(*, context: RequestContext, document: Document) -> None:
 
 
 def lock_document(*, context: RequestContext, document: Document) -> Document:
+    """Check out: the caller holds the lock until they release it (an administrator may)."""
+    get_document(context.user, document.pk, Permission.EDIT)
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
@@ -272,8 +283,10 @@ def lock_document(*, context: RequestContext, document: Document) -> Document:
     return document
 
 
-def unlock_document(*, context: RequestContext, document: Document, force: bool) -> Document:
-    """Release the lock; someone else's lock only with `force` (administrators)."""
+def unlock_document(*, context: RequestContext, document: Document) -> Document:
+    """Release the lock; administrators release anyone's, others only their own."""
+    get_document(context.user, document.pk, Permission.EDIT)
+    force = is_admin(context.user)
     with transaction.atomic():
         document = lock_for_update(document)
         if document.locked_by_id is None:

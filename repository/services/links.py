@@ -4,13 +4,15 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from rest_framework import exceptions
 
-from audit.services import RequestContext, record
-from config.api import Conflict
+from audit.record import RequestContext, record
+from core.errors import Conflict, Invalid, NotFound
+from permissions.access import get_document
+from permissions.codes import Permission
 from permissions.selectors import documents_for
+from permissions.targets import target_visible
 from repository.models import Document, DocumentLink, LinkTarget
-from search import document_changed
+from repository.outbox import document_changed
 
 
 def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:
@@ -21,14 +23,6 @@ def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:
     return document.links.exclude(pk__in=hidden_documents.values("pk"))
 
 
-def target_visible(user: Any, target_type: str, target_id: int) -> bool:
-    if target_type == LinkTarget.DOCUMENT:
-        return documents_for(user).filter(pk=target_id).exists()
-    from crm import record_exists  # CRM records arrive with the CRM issue.
-
-    return record_exists(user, target_type, target_id)
-
-
 def add_link(
     *,
     context: RequestContext,
@@ -37,11 +31,13 @@ def add_link(
     target_id: int,
     relation: str,
 ) -> DocumentLink:
+    """Link the document (the caller needs `edit` on it) to a target they can see."""
+    get_document(context.user, document.pk, Permission.EDIT)
     if target_type == LinkTarget.DOCUMENT and target_id == document.pk:
-        raise exceptions.ValidationError({"target_id": ["A document cannot link to itself."]})
+        raise Invalid({"target_id": ["A document cannot link to itself."]})
     if not target_visible(context.user, target_type, target_id):
         # Same answer for "missing" and "not visible": existence must not leak.
-        raise exceptions.ValidationError(
+        raise Invalid(
             {"target_id": [f"No {target_type} {target_id} that you can see."]}, code="not_found"
         )
     try:
@@ -67,6 +63,10 @@ def add_link(
 
 
 def remove_link(*, context: RequestContext, link: DocumentLink) -> None:
+    """Remove a link the caller can see from a document they may `edit`."""
+    document = get_document(context.user, link.document_id, Permission.EDIT)
+    if not visible_links(context.user, document).filter(pk=link.pk).exists():
+        raise NotFound()
     with transaction.atomic():
         record(
             context,

@@ -9,8 +9,8 @@ new into a folder needs `edit` on it. A destination the user cannot see answers 
 missing one.
 
 These checks run before the service opens its transaction, so the recorded refusal stays.
-Legal holds are checked inside it (`audit.holds.ensure_not_held`), after the permissions, so
-only those who may move a thing learn that a hold keeps it in place.
+Legal holds are checked inside it (`repository.services.holds.ensure_not_held`), after the
+permissions, so only those who may move a thing learn that a hold keeps it in place.
 """
 
 from typing import Any

@@ -4,9 +4,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from rest_framework import exceptions, status
 
-from config.api import PayloadTooLarge, api_error
+from core.errors import Invalid, TooLarge, Unavailable, UnsupportedType
 from repository.blobs import StorageUnavailable, store_blob
 from repository.extraction import (
     ForbiddenFileType,
@@ -48,26 +47,25 @@ def check_upload(upload: Any) -> CheckedUpload:
     doomed upload costs none of them.
     """
     if upload is None:
-        raise exceptions.ValidationError({"file": ["A file is required."]}, code="required")
+        raise Invalid({"file": ["A file is required."]}, code="required")
     if not isinstance(upload, HashedUploadedFile):  # HashingUploadHandler made every upload
-        raise exceptions.ValidationError({"file": ["The upload was not received completely."]})
+        raise Invalid({"file": ["The upload was not received completely."]})
     if upload.staging_failed:
-        raise api_error(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
+        raise Unavailable(
             "The document store failed while the upload arrived; nothing was saved, try again.",
             "storage_unavailable",
         )
     size = upload.size or 0
     if size == 0:
-        raise exceptions.ValidationError({"file": ["The file is empty."]}, code="empty")
+        raise Invalid({"file": ["The file is empty."]}, code="empty")
     if size > settings.KONTOR_MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(
+        raise TooLarge(
             f"The file is {size} bytes; the limit is {settings.KONTOR_MAX_UPLOAD_BYTES}."
         )
     filename = safe_filename(upload.name or "")
     if upload.directory_too_large:
         refusal = str(uninspectable_archive(filename))
-        raise api_error(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, refusal, "uninspectable_archive")
+        raise UnsupportedType(refusal, "uninspectable_archive")
     try:
         mime_type = detect_type(upload.temporary_file_path(), filename)
     except ForbiddenFileType as error:
@@ -76,7 +74,7 @@ def check_upload(upload: Any) -> CheckedUpload:
             if isinstance(error, UninspectableArchive)
             else "forbidden_file_type"
         )
-        raise api_error(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, str(error), code) from error
+        raise UnsupportedType(str(error), code) from error
     return CheckedUpload(upload, filename, size, upload.sha256, mime_type)
 
 
@@ -85,8 +83,7 @@ def store_checked(upload: CheckedUpload) -> None:
     try:
         store_blob(upload.file, sha256=upload.sha256, size=upload.size)
     except StorageUnavailable as error:
-        raise api_error(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
+        raise Unavailable(
             f"The document store is unavailable ({error}); nothing was saved, try again.",
             "storage_unavailable",
         ) from error

@@ -8,8 +8,9 @@
 #               SQLite, blobs in a folder, embedded search, jobs in-process.
 #   production  real servers from start.sh (PostgreSQL, Ceph radosgw, Redis, noida-db), env.sh
 #               sourced, and a real Celery worker process; everything stopped afterwards.
-#   all         lint, embedded, production; each runs even when an earlier one failed, and the
-#               last line sums both pytest runs. Exits non-zero when anything failed.
+#   all         lint (`make lint`: ruff, mypy, the import-linter layers), embedded,
+#               production; each runs even when an earlier one failed, and the last line sums
+#               both pytest runs. Exits non-zero when anything failed.
 #
 # usage: scripts/services/run-tests.sh embedded|production|all
 set -uo pipefail

@@ -9,7 +9,7 @@ def write_events(database_url: str, writer: int, count: int) -> None:
     import django
 
     django.setup()
-    from audit.services import RequestContext, record
+    from audit.record import RequestContext, record
 
     for index in range(count):
         record(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from audit.canonical import canonical_details, canonical_json
 from audit.chain import GENESIS_HASH, event_hash
 from audit.models import AuditEvent
-from audit.services import RequestContext, record
+from audit.record import RequestContext, record
 from audit.verify import verify_chain
 from tests.audit.tampering import tamper
 

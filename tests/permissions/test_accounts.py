@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection, connections, transaction
-from rest_framework.exceptions import APIException
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from audit.services import RequestContext
-from config.api import Conflict
+from audit.record import RequestContext
+from core.errors import Conflict, DomainError
 from permissions import services
 
 # Nothing here needs a commit: no job, thread or other connection reads the rows.
@@ -164,7 +163,7 @@ def test_the_last_active_administrator_stays_whoever_asks(users: dict[str, User]
         only.role_assignments.create(role="admin")
         with pytest.raises(Conflict) as refused:
             services.update_user(context=RequestContext.system(), user=only, data=data)
-        assert refused.value.get_codes() == "last_administrator"
+        assert refused.value.code == "last_administrator"
         User.objects.filter(username="admin").update(is_active=True)
         services.update_user(context=RequestContext.system(), user=only, data=data)
         User.objects.filter(username="admin").update(is_active=False)
@@ -203,8 +202,8 @@ def test_two_administrators_demoting_each_other_at_once_leave_one(
         try:
             services.update_user(context=RequestContext(user=dora), user=admin, data={"roles": []})
             outcome["second"] = "ok"
-        except APIException as error:
-            outcome["second"] = error.get_codes()
+        except DomainError as error:
+            outcome["second"] = error.code
         finally:
             connections.close_all()
 

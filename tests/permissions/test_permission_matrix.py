@@ -24,7 +24,8 @@ from drf_spectacular.generators import EndpointEnumerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from audit.models import AuditEvent, LegalHold
+from audit.models import AuditEvent
+from repository.models import LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
 
 # Nothing here needs a commit: no job, thread or other connection reads the rows.

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from rest_framework.test import APIClient
 
-from config.compiled import CompiledRows
+from core.compiled import CompiledRows
 from permissions.codes import Permission
 from permissions.selectors import documents_for, visible_rows
 from repository.models import Document

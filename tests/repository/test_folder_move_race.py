@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from audit.services import RequestContext
-from config.api import Conflict
+from audit.record import RequestContext
+from core.errors import Conflict
 from permissions import tree
 from repository.models import Folder
 from repository.services.folders import update_folder
@@ -31,7 +31,7 @@ def _move(
             )
             outcomes.append("moved")
         except Conflict as refused:
-            outcomes.append(str(refused.detail.code))  # type: ignore[union-attr]
+            outcomes.append(refused.code)
     finally:
         connection.close()
 

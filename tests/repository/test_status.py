@@ -2,13 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.exceptions import APIException
 
 from audit.models import AuditEvent
-from audit.services import RequestContext
-from repository.models import Document, DocumentStatus
+from audit.record import RequestContext
+from core.errors import DomainError
+from repository.models import Document, DocumentStatus, IndexOutbox
 from repository.status import MOVES, Move, change_status
-from search.models import IndexOutbox
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +59,10 @@ def test_a_legal_move_writes_the_status_its_audit_event_and_an_outbox_row(move: 
 @pytest.mark.parametrize("source,target", ILLEGAL, ids=lambda v: str(v))
 def test_an_illegal_move_is_a_conflict_and_changes_nothing(source: str, target: str) -> None:
     document, context = _document(source)
-    with pytest.raises(APIException) as refused:
+    with pytest.raises(DomainError) as refused:
         change_status(context=context, document=document, target=target, reason="why")
-    assert refused.value.status_code == 409
-    assert refused.value.get_codes() == "illegal_status_change"
+    assert refused.value.status == 409
+    assert refused.value.code == "illegal_status_change"
     document.refresh_from_db()
     assert document.status == source
     assert not AuditEvent.objects.filter(action="document.status").exists()
@@ -76,6 +75,6 @@ def test_the_move_starts_from_the_stored_status_not_the_callers_copy() -> None:
     stale = Document.objects.get(pk=document.pk)
     change_status(context=context, document=document, target="in_review", reason="submitted")
     stale.status = DocumentStatus.DRAFT
-    with pytest.raises(APIException):
+    with pytest.raises(DomainError):
         change_status(context=context, document=stale, target="in_review", reason="again")
     assert AuditEvent.objects.filter(action="document.status").count() == 1

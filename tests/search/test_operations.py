@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from repository.filters import DocumentFilters
+from repository.models import IndexOutbox
 from search.backends import SearchRequest, get_backend
 from search.indexer import drain, take_ticket
-from search.models import IndexOutbox, ReindexJob
+from search.models import ReindexJob
 from search.query import parse_query
 from search.records import IndexRecord, build_records, tombstone
 from tests.conftest import PRODUCTION, wait_for

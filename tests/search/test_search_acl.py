@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from search.models import IndexOutbox
+from repository.models import IndexOutbox
 from tests.conftest import wait_for
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder, visible_ids
 from tests.search.test_search_api import ids, search

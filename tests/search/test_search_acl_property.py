@@ -20,12 +20,12 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from audit.services import RequestContext
+from audit.record import RequestContext
 from permissions import acl, services
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentType, Folder, Tag
+from repository.outbox import document_changed
 from repository.services import folders
-from search import document_changed
 from search.services import search_documents
 from tests.conftest import PRODUCTION
 from tests.search.test_search_acl import client_of, index_settled

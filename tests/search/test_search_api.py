@@ -8,9 +8,8 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from repository.models import Document
-from search import document_changed
-from search.models import IndexOutbox
+from repository.models import Document, IndexOutbox
+from repository.outbox import document_changed
 from tests.conftest import wait_for
 from tests.helpers import docx_bytes, upload
 

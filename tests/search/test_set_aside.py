@@ -10,9 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from rest_framework.test import APIClient
 
-from repository.models import Document
-from search import document_changed, documents_changed
-from search.models import IndexOutbox
+from repository.models import Document, IndexOutbox
+from repository.outbox import document_changed, documents_changed
 from tests.conftest import wait_for
 from tests.helpers import upload
 from tests.search.test_search_api import found, ids, search

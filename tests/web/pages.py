@@ -1,5 +1,4 @@
-"""Helpers for page tests: signed-in clients, uploads through the API, reading pages as a
-person does (table rows, a form's CSRF token, errors shown)."""
+"""Helpers for page tests: signed-in clients, uploads through the API, reading pages as a person does."""
 
 import html
 import io

@@ -10,7 +10,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from rest_framework.test import APIClient
 
-from audit.models import AuditEvent, LegalHold
+from audit.models import AuditEvent
+from repository.models import LegalHold
 from tests.audit.tampering import tamper
 from tests.helpers import streamed
 from tests.permissions.acl_helpers import entry, grant, make_document

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from audit.models import AuditEvent, HoldTarget, LegalHold
-from repository.models import Document, DocumentLink
+from audit.models import AuditEvent
+from repository.models import Document, DocumentLink, HoldTarget, LegalHold
 from tests.helpers import streamed
 from tests.web.pages import api_document, buttons, named_file, share, signed_in, text
 

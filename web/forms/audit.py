@@ -1,6 +1,6 @@
 """The audit page's filters and the legal hold form.
 
-The filters become the API's query parameters (`audit.views.filtered_events` reads them), so
+The filters become the API's query parameters (`audit.services.find_events` reads them), so
 the page, its CSV link and `GET /audit/events/` select the same events.
 """
 
@@ -10,8 +10,8 @@ from typing import Any
 
 from django import forms
 
-from audit.models import HoldTarget
-from audit.serializers import LegalHoldSerializer
+from repository.models import HoldTarget
+from repository.serializers import LegalHoldSerializer
 from web.forms._api_rules import checked_by
 
 # "document:12", "document 12" or "document #12"; a type alone ("folder") filters by type, an

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions.access import get_folder
 from permissions.codes import Permission
 from permissions.models import FolderAncestor
@@ -94,7 +94,7 @@ def folder_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render_folders(request, _visible_folder(request, pk))
 
 
-def _refused(request: HttpRequest, folder: Folder | None, error: ServiceError) -> HttpResponse:
+def _refused(request: HttpRequest, folder: Folder | None, error: Exception) -> HttpResponse:
     outcome = service_error(error)
     return render_folders(request, folder, status=outcome.status, error=outcome.message)
 

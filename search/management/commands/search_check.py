@@ -7,11 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from repository.models import Document
-from search import documents_changed
+from repository.models import Document, IndexOutbox
+from repository.outbox import documents_changed
 from search.backends import get_backend
 from search.indexer import build_each, set_aside_rows
-from search.models import IndexOutbox
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
+from web.outcomes import only_for
 from web.views.admin import document_types, groups, roles, users
-from web.views.audit._outcomes import only_for
 
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [

@@ -5,14 +5,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from rest_framework import exceptions
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions.access import require_admin
 from repository.models import DocumentType
 from repository.services.document_types import create_document_type
 from web.forms.admin import DocumentTypeForm
-from web.views.audit._outcomes import only_for, show_on_form
+from web.outcomes import ServiceError, only_for, show_on_form
 
 PAGE_SIZE = 50
 
@@ -32,7 +31,7 @@ def type_list(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             metadata_schema=form.cleaned_data.get("metadata_schema"),
         )
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _types_page(request, form, status=show_on_form(form, refused))
     messages.success(request, f"Document type {document_type.slug} created.")
     return redirect("administration-document-types")

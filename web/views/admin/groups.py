@@ -9,13 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from rest_framework import exceptions
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import services
 from permissions.access import require_admin
 from web.forms.admin import GroupCreateForm, GroupMembersForm
-from web.views.audit._outcomes import only_for, show_on_form
+from web.outcomes import ServiceError, only_for, show_on_form
 
 PAGE_SIZE = 50
 
@@ -34,7 +33,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             members=form.cleaned_data["members"],
         )
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _groups_page(request, form, status=show_on_form(form, refused))
     messages.success(request, f"Group {group.name} created.")
     return redirect("administration-groups")
@@ -74,7 +73,7 @@ def group_edit(request: HttpRequest, name: str) -> HttpResponse:
         services.update_group(
             context=context_from(request), group=group, members=form.cleaned_data["members"]
         )
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _group_page(request, group, form, status=show_on_form(form, refused))
     messages.success(request, f"Members of {group.name} saved.")
     return redirect("administration-group", name=group.name)

@@ -12,14 +12,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework import exceptions
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import services
 from permissions.access import require_admin
 from permissions.models import RoleAssignment
 from web.forms.admin import RoleForm, role_choices
-from web.views.audit._outcomes import only_for, show_on_form
+from web.outcomes import ServiceError, only_for, show_on_form
 
 PAGE_SIZE = 100
 
@@ -57,7 +56,7 @@ def _change(request: HttpRequest, form: RoleForm, *, assign: bool) -> HttpRespon
         services.update_user(
             context=context_from(request), user=user, data={"roles": sorted(roles)}
         )
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _roles_page(request, form, status=show_on_form(form, refused))
     done = "assigned to" if assign else "taken from"
     messages.success(request, f"Role {role} {done} {username}.")

@@ -8,14 +8,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
-from rest_framework import exceptions
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import services
 from permissions.access import require_admin
 from permissions.models import RoleAssignment
 from web.forms.admin import UserCreateForm, UserEditForm
-from web.views.audit._outcomes import only_for, show_on_form
+from web.outcomes import ServiceError, only_for, show_on_form
 
 PAGE_SIZE = 50
 
@@ -30,7 +29,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         return _users_page(request, form, status=400)
     try:
         user = services.create_user(context=context_from(request), data=dict(form.cleaned_data))
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _users_page(request, form, status=show_on_form(form, refused))
     messages.success(request, f"User {user.username} created.")
     return redirect("administration-users")
@@ -80,7 +79,7 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
         return redirect("administration-user", username=user.username)
     try:
         services.update_user(context=context_from(request), user=user, data=changes)
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _user_page(request, user, form, status=show_on_form(form, refused))
     messages.success(request, f"User {user.username} saved.")
     return redirect("administration-user", username=user.username)

@@ -1,8 +1,8 @@
 """The audit trail for records managers: the API's events, filters, paging, export and verify.
 
-The page reads events through `audit.views.filtered_events` (the API list's own filter), links
+The page reads events through `audit.services.find_events` (the API list's own use case), links
 **Export CSV** to the API's export with the same parameters, and verifies with
-`audit.verify.verify_chain`, so the page and the API cannot disagree about what the trail holds.
+`audit.services.verify`, so the page and the API cannot disagree about what the trail holds.
 """
 
 import json
@@ -15,15 +15,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
-from rest_framework import exceptions
 
+from audit import services as audit_services
 from audit.models import AuditEvent
-from audit.verify import Verification, verify_chain
-from audit.views import filtered_events
+from audit.verify import Verification
+from core.errors import Invalid
 from permissions.access import require_records_manager
 from web.forms._api_rules import put_errors
 from web.forms.audit import AuditFilterForm
-from web.views.audit._outcomes import only_for
+from web.outcomes import only_for
 
 PAGE_SIZE = 50
 DETAILS_SUMMARY_LENGTH = 120
@@ -43,7 +43,7 @@ def events(request: HttpRequest) -> HttpResponse:
 @only_for(require_records_manager)
 def verification(request: HtmxRequest) -> HttpResponse:
     """Re-compute the hash chain: a fragment for htmx, else the audit page with the result."""
-    result = verify_chain()
+    result = audit_services.verify(actor=request.user)
     context = {"verification": result, "broken": _broken_event(result)}
     if request.htmx:
         return render(request, "web/audit/_verification.html", context)
@@ -64,9 +64,9 @@ def _events_page(request: HttpRequest, **extra: Any) -> HttpResponse:
     if not form.is_bound or form.is_valid():
         params = form.api_params() if form.is_bound else {}
         try:
-            found = filtered_events(params).order_by("-seq")
-        except exceptions.ValidationError as refused:
-            put_errors(form, refused.detail)
+            found = audit_services.find_events(actor=request.user, params=params).order_by("-seq")
+        except Invalid as refused:
+            put_errors(form, refused.errors)
             status = 400
         else:
             page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

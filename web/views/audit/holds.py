@@ -1,6 +1,6 @@
 """Legal holds for records managers: the list, **Place hold** and **Release hold**.
 
-Both changes go through `audit.holds` (the API's services: audited as `hold.place` and
+Both changes go through `repository.services.holds` (the API's services: audited as `hold.place` and
 `hold.lift`); a held document or folder then answers 409 `legal_hold` to every move or delete.
 """
 
@@ -11,14 +11,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework import exceptions
 
-from audit import holds as hold_services
-from audit.models import LegalHold
-from audit.services import context_from
+from audit.record import context_from
 from permissions.access import MAX_ID, require_records_manager
+from repository.models import LegalHold
+from repository.services import holds as hold_services
 from web.forms.audit import HoldForm
-from web.views.audit._outcomes import only_for, service_error, show_on_form
+from web.outcomes import ServiceError, only_for, service_error, show_on_form
 
 PAGE_SIZE = 50
 
@@ -39,7 +38,7 @@ def hold_list(request: HttpRequest) -> HttpResponse:
             object_id=form.cleaned_data["object_id"],
             reason=form.cleaned_data["reason"],
         )
-    except exceptions.APIException as refused:
+    except ServiceError as refused:
         return _holds_page(request, form, status=show_on_form(form, refused))
     messages.success(request, f"Hold placed on {hold.object_type} {hold.object_id}.")
     return redirect("audit-holds")
@@ -53,10 +52,10 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such hold.")
     try:
         hold_services.lift_hold(context=context_from(request), hold=hold)
-    except exceptions.APIException as refused:
-        status, message = service_error(refused)
-        messages.error(request, message)
-        return _holds_page(request, HoldForm(), status=status)
+    except ServiceError as refused:
+        outcome = service_error(refused)
+        messages.error(request, outcome.message)
+        return _holds_page(request, HoldForm(), status=outcome.status)
     messages.success(request, f"Hold released on {hold.object_type} {hold.object_id}.")
     return redirect("audit-holds")
 

@@ -18,15 +18,13 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.services import context_from, record
+from audit.record import context_from
 from permissions.access import get_document
 from permissions.codes import Permission
-from permissions.principals import is_admin
 from repository import services
 from repository.blobs import read_verified
 from repository.models import Document
 from repository.serializers import LinkSerializer, VersionCreateSerializer
-from repository.views.documents import version_of
 from web.forms.documents import upload_data
 from web.outcomes import ServiceError, service_error
 from web.views.documents.page import render_document, visible_document
@@ -58,20 +56,14 @@ def act(
 def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The bytes, exactly as `GET /api/v1/documents/{id}/download/` streams and records them."""
     try:
-        document = get_document(request.user, pk, Permission.DOWNLOAD)
-        version = version_of(document, request.GET.get("version"))
+        version = services.download_version(
+            context=context_from(request), document_id=pk, version=request.GET.get("version")
+        )
     except ServiceError as error:
         outcome = service_error(error)
         return render_document(
             request, visible_document(request, pk), status=outcome.status, error=outcome.message
         )
-    record(
-        context_from(request),
-        "document.download",
-        object_type="document",
-        object_id=document.pk,
-        details={"version": version.number, "sha256": version.sha256},
-    )
     response = StreamingHttpResponse(
         read_verified(version.sha256, version.size), content_type=version.mime_type
     )
@@ -97,9 +89,7 @@ def lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def unlock(request: HttpRequest, pk: int) -> HttpResponse:
     def run(document: Document) -> None:
-        services.unlock_document(
-            context=context_from(request), document=document, force=is_admin(request.user)
-        )
+        services.unlock_document(context=context_from(request), document=document)
 
     return act(request, pk, Permission.EDIT, run, "The document is unlocked.")
 

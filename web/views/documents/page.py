@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.services import context_from, record
-from audit.views import filtered_events
+from audit import services as audit_services
+from audit.record import context_from, record
 from permissions import acl
 from permissions.access import get_document
 from permissions.codes import Permission
@@ -143,15 +143,20 @@ def render_document(
             }
         )
     if context["is_records_manager"]:
-        events = filtered_events({"object_type": "document", "object_id": str(document.pk)})
+        events = audit_services.find_events(
+            actor=request.user, params={"object_type": "document", "object_id": str(document.pk)}
+        )
         context["history"] = events.order_by("-seq")[:HISTORY_EVENTS]
     return render(request, "web/documents/detail.html", context, status=status)
 
 
 @login_required
 def document_page(request: HttpRequest, pk: int) -> HttpResponse:
-    document = visible_document(request, pk)
-    record(context_from(request), "document.view", object_type="document", object_id=document.pk)
+    try:
+        document = services.open_document(context=context_from(request), document_id=pk)
+    except ServiceError as error:
+        service_error(error)  # raises Http404 for not-found
+        raise
     return render_document(request, document)
 
 

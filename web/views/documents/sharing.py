@@ -15,7 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from audit.services import context_from
+from audit.record import context_from
 from permissions import acl
 from permissions.access import get_document
 from permissions.codes import Permission

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from audit.services import context_from
+from audit.record import context_from
 from repository.models import DocumentStatus, DocumentType
 from search.services import MAX_RESULT_WINDOW, SearchPage, search_documents
 from web.outcomes import ServiceError, service_error

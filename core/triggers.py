@@ -3,7 +3,7 @@
 A `Triggers` holds the current definitions; the migrations carry their own copies of the SQL
 they were written with, and the latest one to change a set (`installed_by`) installs exactly
 these. `differences()` compares what the database holds with the definitions (the system check
-in `config.trigger_check` reports them). After every `migrate` the sets whose migration has
+in `core.trigger_check` reports them). After every `migrate` the sets whose migration has
 run are put back when they differ (`reinstall_after_migrate`, connected to `post_migrate` by the
 app): SQLite drops a table's triggers when a migration rebuilds the table, and a trigger dropped
 or changed by hand comes back.
@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connections
 from django.db.migrations.recorder import MigrationRecorder
 
-from config import trigger_catalog
+from core import trigger_catalog
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Legal holds: records managers place and lift them; nothing a hold covers moves or is deleted.
+"""Legal holds: records managers place, list and lift them; nothing a hold covers moves or is
+deleted.
 
 A hold on a document covers that document; a hold on a folder covers the folder and everything
 below it. Every path that moves, trashes or deletes asks one question, `holds_covering()`: is the
@@ -6,16 +7,17 @@ object held, or a folder above it, or (for a folder, which carries its contents 
 inside it?
 """
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from rest_framework import exceptions
 
-from audit.models import HoldTarget, LegalHold
-from audit.services import RequestContext, record
-from config.api import Conflict, api_error
+from audit.record import RequestContext, record
+from core.errors import Conflict, Invalid, NotFound
+from permissions.access import require_records_manager
 from permissions.models import FolderAncestor
-from repository.models import Document, Folder
+from repository.models import Document, Folder, HoldTarget, LegalHold
 
 
 def holds_covering(target: Document | Folder) -> QuerySet[LegalHold]:
@@ -58,7 +60,7 @@ def ensure_not_held(target: Document | Folder) -> None:
             "The folder, a folder above it or something inside it is under legal hold: "
             "it cannot be moved or deleted."
         )
-    raise api_error(409, detail, "legal_hold", hold=hold.pk)
+    raise Conflict(detail, "legal_hold", hold=hold.pk)
 
 
 def _target_exists(object_type: str, object_id: int) -> bool:
@@ -66,13 +68,40 @@ def _target_exists(object_type: str, object_id: int) -> bool:
     return bool(model.objects.filter(pk=object_id).exists())
 
 
+def list_holds(
+    *,
+    actor: Any,
+    is_active: bool | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+) -> QuerySet[LegalHold]:
+    """Every hold, lifted ones too (records managers only), newest first."""
+    require_records_manager(actor)
+    found = LegalHold.objects.select_related("placed_by", "lifted_by")
+    if is_active is not None:
+        found = found.filter(lifted_at__isnull=is_active)
+    if object_type:
+        found = found.filter(object_type=object_type)
+    if object_id is not None:
+        found = found.filter(object_id=object_id)
+    return found
+
+
+def get_hold(*, actor: Any, hold_id: int) -> LegalHold:
+    """One hold (records managers only); 404 when there is none."""
+    require_records_manager(actor)
+    hold = LegalHold.objects.select_related("placed_by", "lifted_by").filter(pk=hold_id).first()
+    if hold is None:
+        raise NotFound()
+    return hold
+
+
 def place_hold(
     *, context: RequestContext, object_type: str, object_id: int, reason: str
 ) -> LegalHold:
+    require_records_manager(context.user)
     if not _target_exists(object_type, object_id):
-        raise exceptions.ValidationError(
-            {"object_id": [f"No {object_type} {object_id}."]}, code="not_found"
-        )
+        raise Invalid({"object_id": [f"No {object_type} {object_id}."]}, code="not_found")
     with transaction.atomic():
         hold = LegalHold.objects.create(
             object_type=object_type, object_id=object_id, reason=reason, placed_by=context.user
@@ -88,6 +117,8 @@ def place_hold(
 
 
 def lift_hold(*, context: RequestContext, hold: LegalHold) -> LegalHold:
+    """Lift the hold: it stays listed, with who lifted it and when."""
+    require_records_manager(context.user)
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.lifted_at is not None:

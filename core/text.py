@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework import exceptions
+from core.errors import Invalid
 
 # A paired surrogate never survives decoding into a Python str (it becomes one code point), so
 # any code point in the surrogate block is unpaired.
@@ -30,13 +30,12 @@ class TextProblem:
     code: str
 
 
-class InvalidText(exceptions.ValidationError):
+class InvalidText(Invalid):
     """400 naming the field: `{"detail", "code", "field", "errors"}`, code `invalid_text` or
     `too_deep`."""
 
     def __init__(self, problem: TextProblem) -> None:
-        super().__init__({problem.field: [problem.message]}, code=problem.code)
-        self.extra = {"field": problem.field}
+        super().__init__({problem.field: [problem.message]}, code=problem.code, field=problem.field)
 
 
 def is_valid_text(text: str) -> bool:

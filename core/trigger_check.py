@@ -12,7 +12,7 @@ from typing import Any
 from django.core import checks
 from django.db import DatabaseError, connections
 
-from config.triggers import Triggers
+from core.triggers import Triggers
 
 # `migrate` runs the checks first and stops on an error, so it is told to skip them.
 HINT = (
