@@ -186,3 +186,16 @@ def test_administrator_creates_a_user_in_a_group_who_sees_only_what_it_may(
         expect(carols.get_by_role("heading", level=1)).not_to_have_text("Users")
     finally:
         newcomer.close()
+
+
+def test_staff_uploading_the_same_file_again_are_warned_of_the_duplicate(
+    page: Page, users: dict[str, User]
+) -> None:
+    sign_in(page, "alice", "alice-pass-1")
+    upload_on_the_list(page, CONTRACT, "acme.txt", "ACME agreement", "contracts")
+    first_url = page.url
+    upload_on_the_list(page, CONTRACT, "acme-copy.txt", "ACME agreement (copy)", "contracts")
+    warning = page.get_by_role("status").filter(has_text="Possible duplicate")
+    expect(warning).to_be_visible()
+    warning.get_by_role("link", name="ACME agreement", exact=True).click()
+    expect(page).to_have_url(first_url)
