@@ -8,7 +8,9 @@
 #   make services-down
 #   make bench            the benchmarks against the production servers
 #   make lint             ruff check, ruff format --check, mypy, the import layers (lint-imports)
-# Extra pytest arguments: make test-embedded PYTEST_ARGS="-k upload -x"
+#   make screenshots      the README's pictures of the pages (docs/screenshots/), from the browser tests
+# Extra pytest arguments: make test-embedded PYTEST_ARGS="-k upload -x"; without the browser
+# tests: PYTEST_ARGS="-m 'not e2e'"
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -28,11 +30,11 @@ BENCH_SERVICES_DIR := var/bench-services
 BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_CEPH_MON_PORT=11300 \
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
-.PHONY: help install venv run worker test test-embedded test-production lint \
+.PHONY: help install venv run worker test test-embedded test-production lint screenshots \
 	services-up services-down bench bench-upload bench-search bench-acl bench-pages
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,15s/^# \{0,1\}//p' Makefile
 
 # Debian packages for the test servers, the virtualenv, the test tools (quick when present).
 install:
@@ -75,6 +77,11 @@ test-production: install
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy . \
 		&& $(VENV)/bin/lint-imports --no-cache
+
+# The browser tests' page checks save a picture of each main page when told where.
+screenshots: install
+	@KONTOR_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots PYTEST_ARGS="tests/e2e -m e2e -k accessible" \
+		scripts/services/run-tests.sh embedded
 
 services-up: install
 	@$(DEV_PORTS) scripts/services/start.sh $(DEV_SERVICES_DIR)

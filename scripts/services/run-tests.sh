@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run the test suite in one or both modes (what `make test`, `make test-embedded` and
 # `make test-production` call). Extra pytest arguments: PYTEST_ARGS="-k upload -x".
+# Browser tests (tests/e2e, marker e2e) run in both modes; they need Debian's chromium, which
+# `make install` installs; PYTEST_ARGS="-m 'not e2e'" leaves them out.
 #
 #   embedded    no production variable set, a fresh temporary KONTOR_DATA_DIR:
 #               SQLite, blobs in a folder, embedded search, jobs in-process.
@@ -23,7 +25,8 @@ PRODUCTION_VARS=(DATABASE_URL KONTOR_S3_ENDPOINT_URL KONTOR_S3_BUCKET AWS_ACCESS
     AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION AWS_ENDPOINT_URL AWS_PROFILE KONTOR_SEARCH_URL
     CELERY_BROKER_URL SECRET_KEY DEBUG DJANGO_SUPERUSER_USERNAME DJANGO_SUPERUSER_PASSWORD
     DJANGO_SUPERUSER_EMAIL)
-read -r -a PYTEST_EXTRA <<<"${PYTEST_ARGS:-}"
+# Split as a shell would, quotes included, so that PYTEST_ARGS="-m 'not e2e'" is two arguments.
+mapfile -t PYTEST_EXTRA < <(printf '%s' "${PYTEST_ARGS:-}" | xargs -r printf '%s\n')
 
 say() { printf '[tests %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 mkdir -p "$RESULTS"
