@@ -242,6 +242,7 @@ def default_pipeline() -> Pipeline:
             )
     return pipeline
 
+
 # What a lead's own edit may set; `converted` and `junk` come from its actions.
 WRITABLE_LEAD_STATUSES = [
     (LeadStatus.NEW.value, LeadStatus.NEW.label),

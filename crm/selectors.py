@@ -28,9 +28,9 @@ def records_for(user: Any, entity: str) -> QuerySet[Any]:
         return records.none()
     if is_admin(user):
         return records
-    shared = RecordShare.objects.filter(
-        entity=entity, principal__in=principals_of(user)
-    ).values("record_id")
+    shared = RecordShare.objects.filter(entity=entity, principal__in=principals_of(user)).values(
+        "record_id"
+    )
     return records.filter(Q(owner=user) | Q(pk__in=shared))
 
 
@@ -64,13 +64,19 @@ def get_record(user: Any, entity: str, pk: Any, *, manage: bool = False) -> Any:
     if record is None:
         if MODELS[entity].objects.filter(pk=record_id).exists():
             record_refusal(
-                user, object_type=entity, object_id=record_id, permission="view",
+                user,
+                object_type=entity,
+                object_id=record_id,
+                permission="view",
                 reason="not_visible",
             )
         raise NotFound()
     if manage and not may_manage(user, record):
         record_refusal(
-            user, object_type=entity, object_id=record_id, permission="manage",
+            user,
+            object_type=entity,
+            object_id=record_id,
+            permission="manage",
             reason="not_owner",
         )
         raise Forbidden(

@@ -42,10 +42,25 @@ class RecordWriteSerializer(serializers.Serializer[Any]):
     )
 
 
+NOT_BLANK = r"\S"
+
+
+def named(**kwargs: Any) -> serializers.RegexField:
+    """Text that must hold more than white space (the schema says so with its pattern)."""
+    return serializers.RegexField(NOT_BLANK, max_length=255, **kwargs)
+
+
 def _text(*, required: bool = False) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=255, required=required, allow_blank=not required, trim_whitespace=True
-    )
+    if required:
+        return named()
+    return serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^-?[0-9]{1,16}(\.[0-9]{1,2})?$", "nullable": True}
+)
+class AmountField(serializers.DecimalField):
+    """A decimal amount with at most two places, as text (or a JSON number)."""
 
 
 def _email() -> serializers.EmailField:
@@ -96,9 +111,7 @@ class DealWriteSerializer(RecordWriteSerializer):
     stage = serializers.SlugField(
         max_length=64, required=False, help_text="A stage code; the pipeline's first when none."
     )
-    amount = serializers.DecimalField(
-        max_digits=18, decimal_places=2, required=False, allow_null=True
-    )
+    amount = AmountField(max_digits=18, decimal_places=2, required=False, allow_null=True)
     currency = serializers.RegexField(
         r"^([A-Z]{3})?$", required=False, allow_blank=True, help_text="ISO 4217, e.g. EUR."
     )
@@ -206,17 +219,39 @@ def with_documents(serializer: type[RecordSerializer]) -> type[RecordSerializer]
     return Detail
 
 
+def _target_values() -> serializers.DictField:
+    return serializers.DictField(child=serializers.JSONField(allow_null=True), required=False)
+
+
+class TargetValuesSerializer(serializers.Serializer[Any]):
+    contact = _target_values()
+    company = _target_values()
+    deal = _target_values()
+
+
+TARGETS = [Entity.CONTACT, Entity.COMPANY, Entity.DEAL]
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "string", "enum": TARGETS},
+        "minItems": 1,
+        "maxItems": 3,
+        "uniqueItems": True,
+    }
+)
+class TargetsField(serializers.ListField):
+    child = serializers.ChoiceField(choices=TARGETS)
+
+
 class ConvertSerializer(serializers.Serializer[Any]):
-    create = serializers.ListField(
-        child=serializers.ChoiceField(choices=[Entity.CONTACT, Entity.COMPANY, Entity.DEAL]),
-        min_length=1,
-        max_length=3,
-    )
+    create = TargetsField(min_length=1, max_length=3)
     pipeline = serializers.IntegerField(required=False, allow_null=True, **ID)
-    values = serializers.DictField(
-        child=serializers.DictField(child=serializers.JSONField(allow_null=True)),
+    values = TargetValuesSerializer(
         required=False,
-        help_text='Per target, built-in or custom values, e.g. {"company": {"tin": "..."}}.',
+        help_text='Per target, built-in or custom values, e.g. {"company": {"tin": "..."}}; '
+        "those of a target not created are not read.",
     )
     transfer_fields = serializers.BooleanField(required=False, default=False)
 
@@ -240,16 +275,23 @@ class MissingFieldsSerializer(serializers.Serializer[Any]):
 
 class StageSerializer(serializers.ModelSerializer[Stage]):
     code = serializers.SlugField(max_length=64)
-    name = serializers.CharField(max_length=255)
+    name = named()
 
     class Meta:
         model = Stage
         fields = ["code", "name"]
 
 
+class StagesField(serializers.ListField):
+    """A pipeline's stages in order (a list field, so the schema says `minItems`)."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        return super().to_representation(data.all() if hasattr(data, "all") else data)
+
+
 class PipelineSerializer(serializers.ModelSerializer[Pipeline]):
-    stages = StageSerializer(many=True)
-    name = serializers.CharField(max_length=255)
+    stages = StagesField(child=StageSerializer(), min_length=1)
+    name = named()
 
     class Meta:
         model = Pipeline
@@ -259,7 +301,7 @@ class PipelineSerializer(serializers.ModelSerializer[Pipeline]):
 
 class ItemSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(required=False, **ID)
-    label = serializers.CharField(max_length=255)
+    label = named()
 
 
 @extend_schema_field(
@@ -271,8 +313,13 @@ class ItemSerializer(serializers.Serializer[Any]):
                 {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "integer", "minimum": 1},
-                        "label": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+                        "id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                        "label": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 255,
+                            "pattern": r"\S",
+                        },
                     },
                     "required": ["label"],
                 },
@@ -290,7 +337,7 @@ class ItemsField(serializers.ListField):
         for value in super().to_internal_value(data):
             form = ItemSerializer(data={"label": value} if isinstance(value, str) else value)
             if not isinstance(value, str | dict) or not form.is_valid():
-                raise serializers.ValidationError("An item is a label or {\"id\", \"label\"}.")
+                raise serializers.ValidationError('An item is a label or {"id", "label"}.')
             items.append(dict(form.validated_data))
         return items
 
@@ -298,7 +345,7 @@ class ItemsField(serializers.ListField):
 class FieldDefinitionSerializer(serializers.ModelSerializer[FieldDefinition]):
     entity = serializers.ChoiceField(choices=Entity.choices)
     code = serializers.SlugField(max_length=64)
-    label = serializers.CharField(max_length=255)
+    label = named()
     type = serializers.ChoiceField(choices=FieldType.choices)
     items = serializers.SerializerMethodField()
     list_id = serializers.IntegerField(
@@ -322,13 +369,13 @@ class FieldDefinitionSerializer(serializers.ModelSerializer[FieldDefinition]):
 class FieldDefinitionWriteSerializer(serializers.Serializer[Any]):
     entity = serializers.ChoiceField(choices=Entity.choices)
     code = serializers.SlugField(max_length=64)
-    label = serializers.CharField(max_length=255)
+    label = named()
     type = serializers.ChoiceField(choices=FieldType.choices)
     required = serializers.BooleanField(required=False, default=False)
     items = ItemsField(required=False)
 
 
 class FieldDefinitionUpdateSerializer(serializers.Serializer[Any]):
-    label = serializers.CharField(max_length=255, required=False)
+    label = named(required=False)
     required = serializers.BooleanField(required=False)
     items = ItemsField(required=False)

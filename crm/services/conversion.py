@@ -129,18 +129,18 @@ def _built_in_value(target: str, key: str, value: Any) -> Any:
         try:
             return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise Invalid({f"values.{target}.{key}": ["Expected a decimal amount."]}) from None
+            raise Invalid(
+                {f"values.{target}.{key}": ["Expected a decimal amount."]}, code="invalid_fields"
+            ) from None
     if not isinstance(value, str) or (key == "currency" and len(value) not in (0, 3)):
-        raise Invalid({f"values.{target}.{key}": ["Expected text."]})
+        raise Invalid({f"values.{target}.{key}": ["Expected text."]}, code="invalid_fields")
     return value
 
 
-def _check_given(values: dict[str, dict[str, Any]], create: list[str]) -> None:
+def _check_given(values: dict[str, dict[str, Any]]) -> None:
     for target, given in values.items():
-        if target not in create:
-            raise Invalid({"values": [f"'{target}' is not among the records to create."]})
-        if not isinstance(given, dict):
-            raise Invalid({"values": [f"The values of '{target}' must be an object."]})
+        if target not in TARGETS or not isinstance(given, dict):
+            raise Invalid({"values": [f"Expected an object of values for each of {TARGETS}."]})
     require_valid_text(values=values)
 
 
@@ -158,7 +158,8 @@ def convert_lead(
     values = values or {}
     if not create or set(create) - set(TARGETS):
         raise Invalid({"create": ["Name one or more of contact, company, deal."]})
-    _check_given(values, create)
+    values = {target: given for target, given in values.items() if target in create}
+    _check_given(values)
     pipeline: Pipeline | None = None
     if Entity.DEAL in create:
         pipeline = (

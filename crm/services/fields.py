@@ -27,7 +27,7 @@ def _write_items(field_list: FieldList, items: list[dict[str, Any]]) -> None:
             continue
         item = existing.get(item_id)
         if item is None:
-            raise Invalid({"items": [f"No item {item_id} in this field's list."]})
+            raise Invalid({"items": [f"No item {item_id} in this field's list."]}, code="not_found")
         item.label = given["label"]
         item.save(update_fields=["label"])
 
@@ -45,7 +45,7 @@ def create_definition(
     require_admin(context.user)
     require_valid_text(label=label, items=items or [])
     if type != FieldType.LIST and items:
-        raise Invalid({"items": ["Only a list field has items."]})
+        raise Invalid({"items": ["Only a list field has items."]}, code="not_a_list_field")
     try:
         with transaction.atomic():
             field_list = None
@@ -80,7 +80,7 @@ def update_definition(
     require_valid_text(**changes)
     items = changes.get("items")
     if items and definition.field_list is None:
-        raise Invalid({"items": ["Only a list field has items."]})
+        raise Invalid({"items": ["Only a list field has items."]}, code="not_a_list_field")
     with transaction.atomic():
         definition = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
         for name in ("label", "required"):

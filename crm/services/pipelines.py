@@ -21,7 +21,7 @@ def _check_stages(stages: list[dict[str, str]]) -> None:
         raise Invalid({"stages": ["A pipeline needs at least one stage."]})
     codes = [stage["code"] for stage in stages]
     if len(set(codes)) != len(codes):
-        raise Invalid({"stages": ["Stage codes must differ."]})
+        raise Invalid({"stages": ["Stage codes must differ."]}, code="duplicate_stage")
 
 
 def _write_stages(pipeline: Pipeline, stages: list[dict[str, str]]) -> None:
@@ -40,7 +40,9 @@ def _write_stages(pipeline: Pipeline, stages: list[dict[str, str]]) -> None:
         )
 
 
-def create_pipeline(*, context: RequestContext, name: str, stages: list[dict[str, str]]) -> Pipeline:
+def create_pipeline(
+    *, context: RequestContext, name: str, stages: list[dict[str, str]]
+) -> Pipeline:
     require_admin(context.user)
     require_valid_text(name=name, stages=stages)
     _check_stages(stages)

@@ -69,7 +69,9 @@ def place_deal(data: dict[str, Any], deal: Deal | None = None) -> dict[str, Any]
     stages = Stage.objects.filter(pipeline=pipeline)
     stage = stages.filter(code=code).first() if code is not None else stages.first()
     if stage is None:
-        raise Invalid({"stage": [f"No stage '{code}' in the pipeline '{pipeline.name}'."]})
+        raise Invalid(
+            {"stage": [f"No stage '{code}' in the pipeline '{pipeline.name}'."]}, code="not_found"
+        )
     placed["stage"] = stage
     return placed
 

@@ -13,7 +13,9 @@ from crm.models import FieldDefinition, FieldType, ListItem
 
 
 def definitions_of(entity: str) -> dict[str, FieldDefinition]:
-    return {definition.code: definition for definition in FieldDefinition.objects.filter(entity=entity)}
+    return {
+        definition.code: definition for definition in FieldDefinition.objects.filter(entity=entity)
+    }
 
 
 def _clean(definition: FieldDefinition, value: Any) -> Any:

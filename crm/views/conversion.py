@@ -56,7 +56,9 @@ class ConvertLeadView(APIView):
 
 
 class JunkLeadView(APIView):
-    @extend_schema(request=None, responses={200: LeadSerializer, **error_responses(409, e409=CLOSED)})
+    @extend_schema(
+        request=None, responses={200: LeadSerializer, **error_responses(409, e409=CLOSED)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         lead = get_record(request.user, Entity.LEAD, pk)
         closed = conversion.junk_lead(context=context_from(request), lead_id=lead.pk)

@@ -172,7 +172,9 @@ def record_viewset(
         @extend_schema(responses={204: None, **error_responses(403, e403=NOT_OWNER)})
         def destroy(self, request: Request, pk: str) -> Response:
             record = get_record(request.user, entity, pk)
-            services.delete_record(context=context_from(request), entity=entity, record_id=record.pk)
+            services.delete_record(
+                context=context_from(request), entity=entity, record_id=record.pk
+            )
             return Response(status=status.HTTP_204_NO_CONTENT)
 
     name = f"{entity.capitalize()}ViewSet"

@@ -31,8 +31,15 @@ def _convert(client: APIClient, lead: dict[str, Any], **body: Any) -> Any:
 
 @pytest.mark.parametrize(
     "targets",
-    [["contact"], ["company"], ["deal"], ["contact", "company"], ["contact", "deal"],
-     ["company", "deal"], ["contact", "company", "deal"]],
+    [
+        ["contact"],
+        ["company"],
+        ["deal"],
+        ["contact", "company"],
+        ["contact", "deal"],
+        ["company", "deal"],
+        ["contact", "company", "deal"],
+    ],
 )
 def test_any_combination_converts_and_the_lead_shows_what_was_made(
     alice: APIClient, targets: list[str]
@@ -48,7 +55,9 @@ def test_any_combination_converts_and_the_lead_shows_what_was_made(
     if "contact" in targets:
         contact = alice.get(f"{CRM}/contacts/{made['contact']}/").json()
         assert (contact["name"], contact["last_name"], contact["email"]) == (
-            "Ann", "Lee", "ann@acme.example"
+            "Ann",
+            "Lee",
+            "ann@acme.example",
         )
         assert contact["company"] == made["company"]
     if "company" in targets:
@@ -57,7 +66,9 @@ def test_any_combination_converts_and_the_lead_shows_what_was_made(
         deal = alice.get(f"{CRM}/deals/{made['deal']}/").json()
         assert deal["title"] == "Chairs for the office"
         assert (deal["contact"], deal["company"], deal["lead"]) == (
-            made["contact"], made["company"], lead["id"]
+            made["contact"],
+            made["company"],
+            lead["id"],
         )
         assert deal["pipeline"] == Pipeline.objects.get(is_default=True).pk
         assert deal["stage"] == "new"
@@ -76,7 +87,10 @@ def test_the_deal_enters_the_chosen_pipelines_first_stage(
 ) -> None:
     pipeline = admin.post(
         f"{CRM}/pipelines/",
-        {"name": "Tenders", "stages": [{"code": "bid", "name": "Bid"}, {"code": "won", "name": "W"}]},
+        {
+            "name": "Tenders",
+            "stages": [{"code": "bid", "name": "Bid"}, {"code": "won", "name": "W"}],
+        },
         format="json",
     ).json()
     made = _convert(alice, _lead(alice), create=["deal"], pipeline=pipeline["id"]).json()
@@ -125,9 +139,7 @@ def test_transfer_fields_carries_custom_fields_and_list_fields_share_their_list(
     tier = define(admin, "lead", "tier", "list", items=["Gold", "Silver"])
     gold = tier["items"][0]["id"]
     lead = _lead(alice, fields={"source": "fair", "tier": gold})
-    made = _convert(
-        alice, lead, create=["contact", "deal"], transfer_fields=True
-    ).json()
+    made = _convert(alice, lead, create=["contact", "deal"], transfer_fields=True).json()
     for kind in ("contact", "deal"):
         plural = "contacts" if kind == "contact" else "deals"
         record = alice.get(f"{CRM}/{plural}/{made[kind]}/").json()

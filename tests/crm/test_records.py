@@ -47,7 +47,10 @@ def test_a_deal_enters_the_default_pipelines_first_stage(alice: APIClient) -> No
 def test_pipelines_are_read_by_everyone_and_written_by_administrators(
     alice: APIClient, admin: APIClient
 ) -> None:
-    body = {"name": "Tenders", "stages": [{"code": "bid", "name": "Bid"}, {"code": "won", "name": "Won"}]}
+    body = {
+        "name": "Tenders",
+        "stages": [{"code": "bid", "name": "Bid"}, {"code": "won", "name": "Won"}],
+    }
     assert alice.post(f"{CRM}/pipelines/", body, format="json").status_code == 403
     created = admin.post(f"{CRM}/pipelines/", body, format="json")
     assert created.status_code == 201
@@ -119,4 +122,6 @@ def test_field_definitions_are_read_by_everyone_and_written_by_administrators(
     assert alice.get(f"{CRM}/fields/?entity=deal").json()["count"] == 0
     again = admin.post(f"{CRM}/fields/", body, format="json")
     assert again.status_code == 409
-    assert AuditEvent.objects.filter(action="crm_field.create", object_id=str(created["id"])).exists()
+    assert AuditEvent.objects.filter(
+        action="crm_field.create", object_id=str(created["id"])
+    ).exists()

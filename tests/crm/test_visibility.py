@@ -37,9 +37,7 @@ def test_a_stranger_gets_404_everywhere(kind: str, alice: APIClient, bob: APICli
     ).exists()
 
 
-def test_a_stranger_cannot_convert_junk_or_link_to_a_lead(
-    alice: APIClient, bob: APIClient
-) -> None:
+def test_a_stranger_cannot_convert_junk_or_link_to_a_lead(alice: APIClient, bob: APIClient) -> None:
     lead = create(alice, "leads", title="L", name="Ann")
     convert = bob.post(f"{CRM}/leads/{lead['id']}/convert/", {"create": ["contact"]}, format="json")
     assert convert.status_code == 404
@@ -90,7 +88,9 @@ def test_administrators_see_every_record(alice: APIClient, admin: APIClient) -> 
 
 
 def test_a_record_shows_only_the_linked_documents_the_caller_may_view(
-    alice: APIClient, bob: APIClient, users: dict[str, User],
+    alice: APIClient,
+    bob: APIClient,
+    users: dict[str, User],
     client_for: Callable[[str], APIClient],
 ) -> None:
     """Seeing the record grants nothing on its documents: the ACL decides."""
