@@ -6,6 +6,8 @@ those its conversion made) show a renamed item everywhere. Who sees a record is 
 principals of its `RecordShare` rows and administrators (`crm.selectors`).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -211,7 +213,8 @@ class RecordShare(models.Model):
         return f"{self.entity}:{self.record_id} -> {self.principal}"
 
 
-MODELS: dict[str, type[CrmRecord]] = {
+# Typed loosely: django-stubs gives an abstract model's subclasses no common manager.
+MODELS: dict[str, Any] = {
     Entity.LEAD: Lead,
     Entity.CONTACT: Contact,
     Entity.COMPANY: Company,

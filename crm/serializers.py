@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import (
+    WRITABLE_LEAD_STATUSES,
     Company,
     Contact,
     Deal,
@@ -16,11 +17,10 @@ from crm.models import (
     Lead,
     Pipeline,
     Stage,
-    WRITABLE_LEAD_STATUSES,
 )
 
 PRINCIPAL = r"^(everyone|(user|group|role):.+)$"
-ID = {"min_value": 1, "max_value": 2**63 - 1}
+MAX_ID = 2**63 - 1
 
 
 class SharedWithField(serializers.ListField):
@@ -72,7 +72,7 @@ def _phone() -> serializers.CharField:
 
 
 def _record_id() -> serializers.IntegerField:
-    return serializers.IntegerField(required=False, allow_null=True, **ID)
+    return serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
 
 
 class LeadWriteSerializer(RecordWriteSerializer):
@@ -106,7 +106,11 @@ class CompanyWriteSerializer(RecordWriteSerializer):
 class DealWriteSerializer(RecordWriteSerializer):
     title = _text(required=True)
     pipeline = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Default pipeline when none.", **ID
+        required=False,
+        allow_null=True,
+        help_text="Default pipeline when none.",
+        min_value=1,
+        max_value=MAX_ID,
     )
     stage = serializers.SlugField(
         max_length=64, required=False, help_text="A stage code; the pipeline's first when none."
@@ -246,8 +250,10 @@ class TargetsField(serializers.ListField):
 
 
 class ConvertSerializer(serializers.Serializer[Any]):
-    create = TargetsField(min_length=1, max_length=3)
-    pipeline = serializers.IntegerField(required=False, allow_null=True, **ID)
+    create = TargetsField(min_length=1, max_length=3)  # type: ignore[assignment]
+    pipeline = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     values = TargetValuesSerializer(
         required=False,
         help_text='Per target, built-in or custom values, e.g. {"company": {"tin": "..."}}; '
@@ -300,8 +306,8 @@ class PipelineSerializer(serializers.ModelSerializer[Pipeline]):
 
 
 class ItemSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(required=False, **ID)
-    label = named()
+    id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    label = named()  # type: ignore[assignment]
 
 
 @extend_schema_field(
@@ -345,7 +351,7 @@ class ItemsField(serializers.ListField):
 class FieldDefinitionSerializer(serializers.ModelSerializer[FieldDefinition]):
     entity = serializers.ChoiceField(choices=Entity.choices)
     code = serializers.SlugField(max_length=64)
-    label = named()
+    label = named()  # type: ignore[assignment]
     type = serializers.ChoiceField(choices=FieldType.choices)
     items = serializers.SerializerMethodField()
     list_id = serializers.IntegerField(
@@ -369,13 +375,13 @@ class FieldDefinitionSerializer(serializers.ModelSerializer[FieldDefinition]):
 class FieldDefinitionWriteSerializer(serializers.Serializer[Any]):
     entity = serializers.ChoiceField(choices=Entity.choices)
     code = serializers.SlugField(max_length=64)
-    label = named()
+    label = named()  # type: ignore[assignment]
     type = serializers.ChoiceField(choices=FieldType.choices)
-    required = serializers.BooleanField(required=False, default=False)
+    required = serializers.BooleanField(required=False, default=False)  # type: ignore[assignment]
     items = ItemsField(required=False)
 
 
 class FieldDefinitionUpdateSerializer(serializers.Serializer[Any]):
-    label = named(required=False)
-    required = serializers.BooleanField(required=False)
+    label = named(required=False)  # type: ignore[assignment]
+    required = serializers.BooleanField(required=False)  # type: ignore[assignment]
     items = ItemsField(required=False)

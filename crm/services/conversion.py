@@ -191,7 +191,7 @@ def convert_lead(
                     owner=lead.owner,
                     fields=fields,
                     pipeline=pipeline,
-                    stage=pipeline.stages.order_by("position", "id").first(),
+                    stage=pipeline.stages.order_by("position", "id")[0],
                     contact=made.get(Entity.CONTACT),
                     company=made.get(Entity.COMPANY),
                     lead=lead,

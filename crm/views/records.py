@@ -37,7 +37,7 @@ NOT_OWNER = "Only the record's owner or an administrator may delete or share it.
 ID_FILTER = {"type": "integer", "minimum": 1, "maximum": 2**62}
 
 # Per kind: the text fields `q` searches, and the filters its list takes (name -> lookup).
-SEARCHED = {
+SEARCHED: dict[str, tuple[str, ...]] = {
     Entity.LEAD: ("title", "name", "last_name", "company_title", "email"),
     Entity.CONTACT: ("name", "last_name", "email"),
     Entity.COMPANY: ("title", "email"),
@@ -55,7 +55,7 @@ FILTERS: dict[str, dict[str, tuple[str, Any]]] = {
         "lead": ("lead_id", ID_FILTER),
     },
 }
-RELATED = {
+RELATED: dict[str, tuple[str, ...]] = {
     Entity.LEAD: ("owner",),
     Entity.CONTACT: ("owner",),
     Entity.COMPANY: ("owner",),

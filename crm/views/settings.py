@@ -33,7 +33,7 @@ def get_object_or_404(model: Any, pk: Any) -> Any:
 
 def _page(view: Any, request: Request, queryset: Any, serializer: Any) -> Response:
     paginator = Pagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: Any = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from crm.models import Contact
 from tests.crm.helpers import CRM, create
-from tests.permissions.acl_helpers import make_document
+from tests.permissions.acl_helpers import entry, grant, make_document
 
 pytestmark = pytest.mark.rolled_back
 
@@ -107,3 +107,25 @@ def test_a_record_shows_only_the_linked_documents_the_caller_may_view(
     ]
     assert bob.get(f"{CRM}/deals/{deal['id']}/").json()["documents"] == []
     assert bob.get(f"/api/v1/documents/?linked_to=deal:{deal['id']}").json()["count"] == 0
+
+
+def test_a_documents_links_hide_crm_records_the_caller_cannot_see(
+    alice: APIClient, bob: APIClient
+) -> None:
+    """Bob may view the document, not the deal it is linked to: the link is not shown to him."""
+    deal = create(alice, "deals", title="Private deal")
+    company = create(alice, "companies", title="Acme", shared_with=["user:bob"])
+    document = make_document(alice, "shared letter")
+    grant(alice, "documents", document, entry("user:bob", "view"))
+    for kind, target in (("deal", deal), ("company", company)):
+        response = alice.post(
+            f"/api/v1/documents/{document}/links/",
+            {"target_type": kind, "target_id": target["id"], "relation": "related"},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+    assert len(alice.get(f"/api/v1/documents/{document}/links/").json()) == 2
+    seen = bob.get(f"/api/v1/documents/{document}/links/").json()
+    assert [(link["target_type"], link["target_id"]) for link in seen] == [
+        ("company", company["id"])
+    ]

@@ -114,14 +114,16 @@ def _crm_rules() -> dict[tuple[str, str], Rule]:
     rules: dict[tuple[str, str], Rule] = {}
     for plural, (kind, body) in CRM_KINDS.items():
         record = f"{CRM}{plural}/{{pk}}/"
+
+        def given(world: dict[str, Any], body: dict[str, Any] = body) -> dict[str, Any]:
+            return body
+
         rules[("GET", f"{CRM}{plural}/")] = Rule(PUBLIC_200)
-        rules[("POST", f"{CRM}{plural}/")] = Rule(
-            PUBLIC_201, body=lambda w, body=body: body, event=f"{kind}.create"
-        )
+        rules[("POST", f"{CRM}{plural}/")] = Rule(PUBLIC_201, body=given, event=f"{kind}.create")
         rules[("GET", record)] = Rule(crm_shared(200), params={"pk": kind})
         rules[("PATCH", record)] = Rule(
             crm_shared(200),
-            body=lambda w, body=body: body,
+            body=given,
             params={"pk": kind},
             event=f"{kind}.update",
         )
