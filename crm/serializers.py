@@ -273,12 +273,6 @@ class ConvertedSerializer(serializers.Serializer[Any]):
     deal = serializers.IntegerField(allow_null=True)
 
 
-class MissingFieldsSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    missing = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
 class StageSerializer(serializers.ModelSerializer[Stage]):
     code = serializers.SlugField(max_length=64)
     name = named()

@@ -1,14 +1,12 @@
 """The default pipeline, which takes deals that name none. Its own copy of the stages: a
 migration must not import live code."""
 
-from typing import Any
-
 from django.db import migrations
 
 STAGES = (("new", "New"), ("in_progress", "In progress"), ("won", "Won"), ("lost", "Lost"))
 
 
-def create_default(apps: Any, schema_editor: Any) -> None:
+def create_default(apps, schema_editor):
     Pipeline = apps.get_model("crm", "Pipeline")
     Stage = apps.get_model("crm", "Stage")
     if Pipeline.objects.filter(is_default=True).exists():

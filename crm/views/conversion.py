@@ -1,6 +1,6 @@
 """Converting a lead, and closing one as junk."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,7 +14,6 @@ from crm.serializers import (
     ConvertedSerializer,
     ConvertSerializer,
     LeadSerializer,
-    MissingFieldsSerializer,
 )
 from crm.services import conversion
 
@@ -26,11 +25,12 @@ class ConvertLeadView(APIView):
         request=ConvertSerializer,
         responses={
             201: ConvertedSerializer,
-            **error_responses(409, e409=CLOSED),
-            422: OpenApiResponse(
-                MissingFieldsSerializer,
-                description="A target misses required fields (`missing`, per target); "
-                "nothing was created.",
+            **error_responses(
+                409,
+                422,
+                e409=CLOSED,
+                e422="A target misses required fields (`missing`, per target); nothing was "
+                "created.",
             ),
         },
     )
