@@ -9,7 +9,7 @@ principals of its `RecordShare` rows and administrators (`crm.selectors`).
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 
 class Entity(models.TextChoices):
@@ -232,17 +232,20 @@ DEFAULT_STAGES = (
 
 def default_pipeline() -> Pipeline:
     """The default pipeline; a migration makes it, and this makes it again if it is gone (a test
-    database flushed between tests loses the migration's rows)."""
+    database flushed between tests loses the migration's rows). Of callers making it at once,
+    one does and the others, refused by the one-default constraint, read it."""
     pipeline = Pipeline.objects.filter(is_default=True).first()
-    if pipeline is None:
-        pipeline, _ = Pipeline.objects.get_or_create(
-            is_default=True, defaults={"name": DEFAULT_PIPELINE_NAME}
-        )
-        if not pipeline.stages.exists():
+    if pipeline is not None:
+        return pipeline
+    try:
+        with transaction.atomic():
+            pipeline = Pipeline.objects.create(name=DEFAULT_PIPELINE_NAME, is_default=True)
             Stage.objects.bulk_create(
                 Stage(pipeline=pipeline, code=code, name=name, position=position)
                 for position, (code, name) in enumerate(DEFAULT_STAGES)
             )
+    except IntegrityError:
+        return Pipeline.objects.get(is_default=True)
     return pipeline
 
 
