@@ -17,6 +17,7 @@ from crm.models import MODELS, CrmRecord, Deal, Entity, LeadStatus, Pipeline, Re
 from crm.models import default_pipeline as _default_pipeline
 from crm.selectors import get_record, may_manage, records_for
 from crm.services.values import clean_values
+from permissions.access import record_refusal
 from permissions.acl import unknown_principals
 from repository.models import DocumentLink
 from repository.outbox import documents_changed
@@ -146,6 +147,13 @@ def update_record(
     administrators (403)."""
     current = get_record(context.user, entity, record_id)
     if shared_with is not None and not may_manage(context.user, current):
+        record_refusal(
+            context.user,
+            object_type=entity,
+            object_id=current.pk,
+            permission="share",
+            reason="not_owner",
+        )
         raise Forbidden(
             f"Only the {entity}'s owner or an administrator may share it.", code="not_owner"
         )

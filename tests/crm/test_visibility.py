@@ -65,6 +65,9 @@ def test_sharing_with_a_group_lets_its_members_see_and_work_on_the_record(
     assert bob.patch(path, {"name": "Anne"}, format="json").status_code == 200
     # Sharing and deleting are the owner's.
     assert bob.patch(path, {"shared_with": ["user:bob"]}, format="json").status_code == 403
+    assert AuditEvent.objects.filter(
+        action="access_denied", actor_username="bob", object_id=str(lead["id"])
+    ).exists()
     assert bob.delete(path).status_code == 403
     made = bob.post(f"{path}convert/", {"create": ["contact"]}, format="json").json()
     contact = bob.get(f"{CRM}/contacts/{made['contact']}/").json()
