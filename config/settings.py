@@ -299,6 +299,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentStatusEnum": "repository.models.DocumentStatus",
+        "LeadStatusEnum": "crm.models.LeadStatus",
+        "LeadWritableStatusEnum": "crm.models.WRITABLE_LEAD_STATUSES",
+    },
 }
 
 # --- API schema (contract issue) ------------------------------------------------------------

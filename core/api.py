@@ -49,7 +49,7 @@ class ErrorSerializer(serializers.Serializer[Any]):
     """The body of every error answer (the schema of `config.api.exception_handler`'s output).
 
     Some codes add fields: `errors` (400, per field), `duplicate_of` (409 `duplicate`), `hold`
-    (409 `legal_hold`), `locked_by` (409 `locked`).
+    (409 `legal_hold`), `locked_by` (409 `locked`), `missing` (422 `missing_fields`).
     """
 
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
@@ -57,6 +57,11 @@ class ErrorSerializer(serializers.Serializer[Any]):
     # A declared field, taken out of the class by DRF: the `errors` property stays untouched.
     errors = serializers.DictField(  # type: ignore[assignment]
         required=False, help_text="400 only: the messages of each field that was refused."
+    )
+    missing = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="422 `missing_fields` only: per record to create, the fields it misses.",
     )
 
 

@@ -149,6 +149,12 @@ UNFORESEEABLE_REFUSALS = {
     "unknown_principal",
     "invalid_json_schema",
     "beyond_result_window",
+    # custom CRM fields: their codes, types and required ones are data administrators define
+    "invalid_fields",
+    # what JSON Schema as drf-spectacular writes it cannot say: codes unique across a list's
+    # items, items only on a field whose type is `list`
+    "duplicate_stage",
+    "not_a_list_field",
     # a password the validators refuse: their rules are settings the schema cannot state
     "password_too_short",
     "password_too_common",
@@ -203,6 +209,7 @@ class World:
     links: list[int]
     groups: list[str]
     usernames: list[str]
+    crm: dict[str, list[int]]
 
     def objects_for(self, path: str, name: str) -> list[Any]:
         if name == "link_id":
@@ -217,6 +224,8 @@ class World:
             return self.folders
         if path.startswith("/api/v1/holds/"):
             return self.holds
+        if path.startswith("/api/v1/crm/"):
+            return self.crm[path.split("/")[4]]
         raise AssertionError(f"no objects for {name} in {path}: add them to World")
 
 
@@ -226,6 +235,46 @@ def _upload(client: APIClient, content: bytes, **fields: Any) -> int:
     response = client.post("/api/v1/documents/", {"file": handle, **fields}, format="multipart")
     assert response.status_code == 201, response.content
     return int(response.json()["id"])
+
+
+def _seed_crm(client: APIClient, keeper: User) -> dict[str, list[int]]:
+    """A lead, a contact, a company and a deal of the caller's; a pipeline and custom fields."""
+
+    def made(path: str, body: dict[str, Any], by: APIClient = client) -> int:
+        response = by.post(f"/api/v1/crm/{path}/", body, format="json")
+        assert response.status_code == 201, response.content
+        return int(response.json()["id"])
+
+    administrator = APIClient()
+    administrator.force_authenticate(keeper)
+    company = made("companies", {"title": "Acme"})
+    contact = made("contacts", {"name": "Ann", "company": company})
+    lead = made("leads", {"title": "Chairs", "name": "Ann", "company_title": "Acme"})
+    return {
+        "leads": [lead],
+        "contacts": [contact],
+        "companies": [company],
+        "deals": [made("deals", {"title": "Chairs", "contact": contact, "company": company})],
+        "pipelines": [
+            made(
+                "pipelines",
+                {"name": "Tenders", "stages": [{"code": "bid", "name": "Bid"}]},
+                administrator,
+            )
+        ],
+        "fields": [
+            made(
+                "fields",
+                {"entity": "lead", "code": "source", "label": "Source", "type": "string"},
+                administrator,
+            ),
+            made(
+                "fields",
+                {"entity": "deal", "code": "tier", "label": "Tier", "type": "list", "items": ["A"]},
+                administrator,
+            ),
+        ],
+    }
 
 
 def seed_world(role: str) -> World:
@@ -252,6 +301,7 @@ def seed_world(role: str) -> World:
     )
     CALLER["token"] = Token.objects.create(user=caller).key
     return World(
+        crm=_seed_crm(client, keeper),
         caller=caller,
         documents=[free, held],
         folders=[folder],

@@ -9,18 +9,16 @@ from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid, NotFound
 from permissions.access import get_document
 from permissions.codes import Permission
-from permissions.selectors import documents_for
-from permissions.targets import target_visible
+from permissions.targets import hidden_links, target_visible
 from repository.models import Document, DocumentLink, LinkTarget
 from repository.outbox import document_changed
 
 
 def visible_links(user: Any, document: Document) -> QuerySet[DocumentLink]:
-    """Links of a visible document, less those pointing at documents the user cannot see."""
-    hidden_documents = DocumentLink.objects.filter(
-        document=document, target_type=LinkTarget.DOCUMENT
-    ).exclude(target_id__in=documents_for(user).values("pk"))
-    return document.links.exclude(pk__in=hidden_documents.values("pk"))
+    """Links of a visible document, less those pointing at documents or CRM records the user
+    cannot see."""
+    hidden = hidden_links(user, DocumentLink.objects.filter(document=document))
+    return document.links.exclude(pk__in=hidden.values("pk"))
 
 
 def add_link(

@@ -4,6 +4,10 @@ Operations come from the same enumeration drf-spectacular builds the OpenAPI sch
 new endpoint without a row in RULES fails this suite: add one (PUBLIC for operations that are
 open to every authenticated caller by design).
 
+CRM: the world's lead, contact, company and deal are alice's, shared with `group:legal` (bob):
+those who see a record change it; its owner and administrators delete it; everyone else gets
+404. Pipelines and custom fields are read by everyone and written by administrators.
+
 Moves are PATCHes with a `folder` or `parent`, so they have rows of their own in MOVES, as have
 the paths a legal hold must stop. A rule may name the audit event a successful call writes.
 
@@ -60,6 +64,16 @@ def needs(ok: int) -> dict[str, int]:
     return statuses(ok, ok, 404, 403, 404, 404, ok)
 
 
+def crm_shared(ok: int) -> dict[str, int]:
+    """A CRM record of alice's shared with `group:legal`: she, bob and administrators."""
+    return statuses(ok, ok, 404, 404, 404, 404, ok)
+
+
+def crm_owner(ok: int) -> dict[str, int]:
+    """Deleting a CRM record: its owner and administrators; bob sees it but is refused."""
+    return statuses(ok, 403, 404, 404, 404, 404, ok)
+
+
 def admins_only(ok: int) -> dict[str, int]:
     return statuses(403, 403, 403, 403, 403, 403, ok)
 
@@ -87,7 +101,81 @@ def _file(name: str) -> io.BytesIO:
 
 DOC = "/api/v1/documents/{pk}/"
 FOLDER = "/api/v1/folders/{pk}/"
+CRM = "/api/v1/crm/"
+CRM_KINDS = {
+    "leads": ("lead", {"title": "New lead", "name": "Ann", "company_title": "Acme"}),
+    "contacts": ("contact", {"name": "Ann"}),
+    "companies": ("company", {"title": "Acme"}),
+    "deals": ("deal", {"title": "New deal"}),
+}
+
+
+def _crm_rules() -> dict[tuple[str, str], Rule]:
+    rules: dict[tuple[str, str], Rule] = {}
+    for plural, (kind, body) in CRM_KINDS.items():
+        record = f"{CRM}{plural}/{{pk}}/"
+
+        def given(world: dict[str, Any], body: dict[str, Any] = body) -> dict[str, Any]:
+            return body
+
+        rules[("GET", f"{CRM}{plural}/")] = Rule(PUBLIC_200)
+        rules[("POST", f"{CRM}{plural}/")] = Rule(PUBLIC_201, body=given, event=f"{kind}.create")
+        rules[("GET", record)] = Rule(crm_shared(200), params={"pk": kind})
+        rules[("PATCH", record)] = Rule(
+            crm_shared(200),
+            body=given,
+            params={"pk": kind},
+            event=f"{kind}.update",
+        )
+        rules[("DELETE", record)] = Rule(
+            crm_owner(204), params={"pk": kind}, event=f"{kind}.delete"
+        )
+    return rules
+
+
 RULES: dict[tuple[str, str], Rule] = {
+    **_crm_rules(),
+    ("POST", CRM + "leads/{pk}/convert/"): Rule(
+        crm_shared(201),
+        body=lambda w: {"create": ["contact", "company", "deal"]},
+        params={"pk": "lead"},
+        event="lead.convert",
+    ),
+    ("POST", CRM + "leads/{pk}/junk/"): Rule(
+        crm_shared(200), params={"pk": "lead"}, event="lead.junk"
+    ),
+    ("GET", CRM + "pipelines/"): Rule(PUBLIC_200),
+    ("GET", CRM + "pipelines/{pk}/"): Rule(PUBLIC_200, params={"pk": "pipeline"}),
+    ("POST", CRM + "pipelines/"): Rule(
+        admins_only(201),
+        body=lambda w: {"name": f"P{w['tag']}", "stages": [{"code": "one", "name": "One"}]},
+        event="pipeline.create",
+    ),
+    ("PATCH", CRM + "pipelines/{pk}/"): Rule(
+        admins_only(200),
+        body=lambda w: {"name": f"Renamed {w['tag']}"},
+        params={"pk": "pipeline"},
+        event="pipeline.update",
+    ),
+    ("DELETE", CRM + "pipelines/{pk}/"): Rule(
+        admins_only(204), params={"pk": "pipeline"}, event="pipeline.delete"
+    ),
+    ("GET", CRM + "fields/"): Rule(PUBLIC_200),
+    ("GET", CRM + "fields/{pk}/"): Rule(PUBLIC_200, params={"pk": "crm_field"}),
+    ("POST", CRM + "fields/"): Rule(
+        admins_only(201),
+        body=lambda w: {"entity": "deal", "code": f"c{w['tag']}", "label": "C", "type": "string"},
+        event="crm_field.create",
+    ),
+    ("PATCH", CRM + "fields/{pk}/"): Rule(
+        admins_only(200),
+        body=lambda w: {"label": "Renamed"},
+        params={"pk": "crm_field"},
+        event="crm_field.update",
+    ),
+    ("DELETE", CRM + "fields/{pk}/"): Rule(
+        admins_only(204), params={"pk": "crm_field"}, event="crm_field.delete"
+    ),
     # Public by design (any authenticated caller; the token endpoint needs no credentials).
     ("POST", "/api/v1/auth/token/"): Rule(
         PUBLIC_200, body=lambda w: {"username": "eve", "password": "eve-pass-1"}
@@ -283,7 +371,27 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
     hold = LegalHold.objects.create(
         object_type="document", object_id=other, reason="matrix", placed_by=users["rita"]
     )
+    crm = {
+        kind: alice.post(
+            f"{CRM}{plural}/", {**body, "shared_with": ["group:legal"]}, format="json"
+        ).json()["id"]
+        for plural, (kind, body) in CRM_KINDS.items()
+    }
+    admin = clients["admin"]
+    pipeline = admin.post(
+        f"{CRM}pipelines/",
+        {"name": f"Pipeline {tag}", "stages": [{"code": "a", "name": "A"}]},
+        format="json",
+    ).json()["id"]
+    crm_field = admin.post(
+        f"{CRM}fields/",
+        {"entity": "lead", "code": f"f{tag}", "label": "F", "type": "string"},
+        format="json",
+    ).json()["id"]
     return {
+        **crm,
+        "pipeline": pipeline,
+        "crm_field": crm_field,
         "pk": document,
         "other": other,
         "folder": folder,
