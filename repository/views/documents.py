@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from audit.record import context_from, record
 from core.api import DATE_OR_DATE_TIME, Pagination, error_responses
-from permissions.access import get_document
+from permissions.access import get_document, require_version, versions_visible_to
 from permissions.codes import Permission
 from permissions.counts import count_documents_for
 from permissions.principals import is_admin
@@ -188,7 +188,11 @@ class DocumentViewSet(viewsets.ViewSet):
     def versions(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             document = get_document(request.user, pk)
-            versions = document.versions.select_related("created_by").order_by("number")
+            versions = (
+                versions_visible_to(request.user, document)
+                .select_related("created_by")
+                .order_by("number")
+            )
             return Response(VersionSerializer(versions, many=True).data)
         document = get_document(request.user, pk, Permission.EDIT)
         form = VersionCreateSerializer(data=request.data)
@@ -209,6 +213,7 @@ class DocumentViewSet(viewsets.ViewSet):
     def download(self, request: Request, pk: str) -> StreamingHttpResponse:
         document = get_document(request.user, pk, Permission.DOWNLOAD)
         version = version_of(document, request.query_params.get("version"))
+        require_version(request.user, document, version, Permission.DOWNLOAD)
         record(
             context_from(request),
             "document.download",
@@ -255,6 +260,7 @@ class DocumentViewSet(viewsets.ViewSet):
     def text(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)
         version = version_of(document, request.query_params.get("version"))
+        require_version(request.user, document, version, Permission.VIEW)
         # The whole content in another form: recorded like a download.
         record(
             context_from(request),
