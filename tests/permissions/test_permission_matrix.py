@@ -4,6 +4,11 @@ Operations come from the same enumeration drf-spectacular builds the OpenAPI sch
 new endpoint without a row in RULES fails this suite: add one (PUBLIC for operations that are
 open to every authenticated caller by design).
 
+Approval routes: the world's `reviewed` document (alice's, in the folder) is in review along
+alice's `route`, its one step for `group:legal` (bob); `task` is that step's task, `run` the run.
+Only the submitter (or an administrator) withdraws; only an approver decides, never an
+administrator in another's name.
+
 Moves are PATCHes with a `folder` or `parent`, so they have rows of their own in MOVES, as have
 the paths a legal hold must stop. A rule may name the audit event a successful call writes.
 
@@ -109,6 +114,15 @@ RULES: dict[tuple[str, str], Rule] = {
         PUBLIC_201, body=lambda w: {"name": f"new {w['tag']}"}, event="folder.create"
     ),
     ("GET", "/api/v1/search/"): Rule(PUBLIC_200, query="?q=matrix"),
+    ("GET", "/api/v1/routes/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/routes/"): Rule(
+        PUBLIC_201,
+        body=lambda w: {"name": "new", "steps": [{"name": "one", "approvers": ["user:bob"]}]},
+        event="route.create",
+    ),
+    ("GET", "/api/v1/routes/{pk}/"): Rule(PUBLIC_200, params={"pk": "route"}),
+    ("GET", "/api/v1/routes/{pk}/versions/"): Rule(PUBLIC_200, params={"pk": "route"}),
+    ("GET", "/api/v1/approvals/inbox/"): Rule(PUBLIC_200),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
     ("POST", "/api/v1/users/"): Rule(
@@ -153,6 +167,29 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", DOC + "links/{link_id}/"): Rule(needs(204), params={"link_id": "link"}),
     ("POST", DOC + "lock/"): Rule(needs(200)),
     ("DELETE", DOC + "lock/"): Rule(needs(200)),
+    # Approval routes.
+    ("PUT", "/api/v1/routes/{pk}/"): Rule(
+        statuses(200, 403, 403, 403, 403, 403, 200),
+        body=lambda w: {"name": "edited", "steps": [{"name": "one", "approvers": ["user:eve"]}]},
+        params={"pk": "route"},
+        event="route.edit",
+    ),
+    ("POST", DOC + "submit/"): Rule(
+        needs(201), body=lambda w: {"route": w["route"]}, event="route.submit"
+    ),
+    ("POST", DOC + "withdraw/"): Rule(
+        statuses(200, 403, 404, 403, 404, 404, 200),
+        params={"pk": "reviewed"},
+        event="route.withdraw",
+    ),
+    ("GET", DOC + "route-runs/"): Rule(READ, params={"pk": "reviewed"}),
+    ("GET", "/api/v1/route-runs/{pk}/verify/"): Rule(READ, params={"pk": "run"}),
+    ("POST", "/api/v1/approvals/{task_id}/decide/"): Rule(
+        statuses(403, 201, 404, 403, 404, 404, 403),
+        body=lambda w: {"decision": "approve", "comment": ""},
+        params={"task_id": "task"},
+        event="approval.decide",
+    ),
     # Folders.
     ("GET", FOLDER): Rule(READ),
     ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}, event="folder.update"),
@@ -191,9 +228,10 @@ def _into(key: str, field: str) -> Callable[[dict[str, Any]], Any]:
     return lambda world: {field: world[key]}
 
 
-# Variants of the operations above. The world's `other` document is under a legal hold, and
-# the world's folder holds it; `own_folder` is a folder the caller owns (made for each caller);
-# `viewed_folder` one that the owner lets `legal` and `sales` view, no more.
+# Variants of the operations above. The world's `other` document is under a legal hold and its
+# `reviewed` document in an approval route; the world's folder holds both; `own_folder` is a
+# folder the caller owns (made for each caller); `viewed_folder` one that the owner lets `legal`
+# and `sales` view, no more.
 NOT_VIEWED_DESTINATION = statuses(200, 403, 404, 403, 404, 404, 200)
 MOVES: dict[str, tuple[str, str, Rule]] = {
     "a document into the caller's folder": (
@@ -246,6 +284,26 @@ MOVES: dict[str, tuple[str, str, Rule]] = {
         Rule(needs(409), body=_into("own_folder", "folder"), params={"pk": "other"}),
     ),
     "a held document to the trash": ("DELETE", DOC, Rule(needs(409), params={"pk": "other"})),
+    "a document in review": (
+        "PATCH",
+        DOC,
+        Rule(needs(409), body=_into("own_folder", "folder"), params={"pk": "reviewed"}),
+    ),
+    "a document in review to the trash": (
+        "DELETE",
+        DOC,
+        Rule(needs(409), params={"pk": "reviewed"}),
+    ),
+    "a new version of a document in review": (
+        "POST",
+        DOC + "versions/",
+        Rule(
+            needs(409),
+            body=lambda w: {"file": _file(f"v{w['tag']}")},
+            multipart=True,
+            params={"pk": "reviewed"},
+        ),
+    ),
     "a folder holding a held document": (
         "PATCH",
         FOLDER,
@@ -283,6 +341,15 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
     hold = LegalHold.objects.create(
         object_type="document", object_id=other, reason="matrix", placed_by=users["rita"]
     )
+    route = alice.post(
+        "/api/v1/routes/",
+        {"name": f"R{tag}", "steps": [{"name": "Legal", "approvers": ["group:legal"]}]},
+        format="json",
+    ).json()["id"]
+    reviewed = make_document(alice, f"reviewed{tag}", folder)
+    run = alice.post(f"/api/v1/documents/{reviewed}/submit/", {"route": route}, format="json")
+    assert run.status_code == 201, run.content
+    (task,) = run.json()["steps"][0]["tasks"]
     return {
         "pk": document,
         "other": other,
@@ -293,6 +360,10 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "username": "eve",
         "group": "legal",
         "tag": tag,
+        "route": route,
+        "reviewed": reviewed,
+        "run": run.json()["id"],
+        "task": task["id"],
     }
 
 
