@@ -307,6 +307,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "StepModeEnum": "lifecycle.models.StepMode",
+        "RunStatusEnum": "lifecycle.models.RunStatus",
+        "TaskStatusEnum": "lifecycle.models.TaskStatus",
+        "DocumentStatusEnum": "repository.models.DocumentStatus",
+    },
 }
 
 # --- API schema (contract issue) ------------------------------------------------------------

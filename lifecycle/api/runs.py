@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from audit.record import context_from
 from core.api import Pagination, error_responses
 from lifecycle.api.serializers import (
+    DECISION_SCHEMA,
     DecideSerializer,
     InboxTaskSerializer,
     RouteRunSerializer,
@@ -95,7 +96,7 @@ class InboxView(APIView):
 
 class DecideView(APIView):
     @extend_schema(
-        request=DecideSerializer,
+        request=DECISION_SCHEMA,
         responses={
             201: SignOffSerializer,
             **error_responses(

@@ -1,8 +1,9 @@
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from lifecycle.api.steps import NAME_PATTERN, StepField, name_field
 from lifecycle.models import (
     ApprovalTask,
     Decision,
@@ -13,52 +14,23 @@ from lifecycle.models import (
     StepMode,
 )
 
-PRINCIPAL_PATTERN = r"^(user:[\w.@+-]{1,150}|group:[\w .@+-]{1,150}|role:[a-z][a-z0-9_]{0,63})$"
+MAX_COMMENT = 10_000
 MAX_STEPS = 50
-MAX_APPROVERS = 100
 
 
 class StepSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
-    approvers = serializers.ListField(
-        child=serializers.RegexField(PRINCIPAL_PATTERN, max_length=200),
-        min_length=1,
-        max_length=MAX_APPROVERS,
-        help_text="Principals `user:<name>`, `group:<name>`, `role:<name>`; they decide in "
-        "parallel.",
-    )
-    mode = serializers.ChoiceField(choices=StepMode.choices, default=StepMode.ALL)
-    quorum = serializers.IntegerField(
-        min_value=1,
-        max_value=10_000,
-        required=False,
-        allow_null=True,
-        default=None,
-        help_text="How many distinct approvers must approve; `quorum` mode only.",
-    )
-    deadline_hours = serializers.IntegerField(
-        min_value=1, max_value=24 * 366, required=False, allow_null=True, default=None
-    )
+    """A step as the server answers it."""
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if len(set(attrs["approvers"])) != len(attrs["approvers"]):
-            raise serializers.ValidationError(
-                {"approvers": ["An approver is named twice."]}, code="duplicate"
-            )
-        if attrs["mode"] == StepMode.QUORUM and attrs.get("quorum") is None:
-            raise serializers.ValidationError(
-                {"quorum": ["A quorum step needs `quorum`."]}, code="required"
-            )
-        if attrs["mode"] != StepMode.QUORUM and attrs.get("quorum") is not None:
-            raise serializers.ValidationError(
-                {"quorum": ["Only a quorum step takes `quorum`."]}, code="invalid"
-            )
-        return attrs
+    name = serializers.CharField()
+    approvers = serializers.ListField(child=serializers.CharField())
+    mode = serializers.ChoiceField(choices=StepMode.choices)
+    quorum = serializers.IntegerField(allow_null=True)
+    deadline_hours = serializers.IntegerField(allow_null=True)
 
 
 class RouteWriteSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(max_length=200)
-    steps = serializers.ListField(child=StepSerializer(), min_length=1, max_length=MAX_STEPS)
+    name = name_field()
+    steps = serializers.ListField(child=StepField(), min_length=1, max_length=MAX_STEPS)
 
 
 class RouteVersionSerializer(serializers.ModelSerializer[RouteVersion]):
@@ -91,14 +63,44 @@ class SubmitSerializer(serializers.Serializer[Any]):
 
 
 class DecideSerializer(serializers.Serializer[Any]):
+    """What the view reads; the service requires the comment of a reject or a return."""
+
     decision = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(
-        max_length=10_000,
+        max_length=MAX_COMMENT,
         required=False,
         allow_blank=True,
+        trim_whitespace=False,
         default="",
         help_text="Required to reject or return.",
     )
+
+
+class _ApproveSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=[Decision.APPROVE.value])
+    comment = serializers.CharField(max_length=MAX_COMMENT, required=False, allow_blank=True)
+
+
+class _CommentedSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(choices=[Decision.REJECT.value, Decision.RETURN.value])
+    comment = serializers.RegexField(
+        NAME_PATTERN,
+        trim_whitespace=False,
+        max_length=MAX_COMMENT,
+        help_text="Why: required, with something more than spaces.",
+    )
+
+
+# The schema of a decision: a reject or a return carries a comment, an approval may.
+DECISION_SCHEMA = PolymorphicProxySerializer(
+    component_name="Decision",
+    serializers={
+        Decision.APPROVE.value: _ApproveSerializer,
+        Decision.REJECT.value: _CommentedSerializer,
+        Decision.RETURN.value: _CommentedSerializer,
+    },
+    resource_type_field_name="decision",
+)
 
 
 class SignOffSerializer(serializers.ModelSerializer[SignOff]):

@@ -7,6 +7,7 @@ approver principal's task approved; `any`: one approval; `quorum`: n distinct ap
 last step's completion approves the document. Reject and return end the run at once.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +82,7 @@ def _step_complete(run: RouteRun, step: dict[str, Any]) -> bool:
 def decide(*, context: RequestContext, task_id: Any, decision: str, comment: str = "") -> SignOff:
     """Record the actor's signed decision on the task and move the run (and the document) on."""
     require_valid_text(comment=comment)
-    if decision in ENDINGS and not comment.strip():
+    if decision in ENDINGS and not re.search(r"\S", comment):
         raise Invalid({"comment": [f"A comment is required to {decision}."]}, code="required")
     actor = context.user
     task = _task_for(actor, task_id)

@@ -20,8 +20,9 @@ def test_any_user_defines_a_route_with_ordered_steps(alice: APIClient, bob: APIC
             "name": "Contracts",
             "steps": [
                 step("Legal", "group:sales", mode="quorum", quorum=2, deadline_hours=48),
-                step("Director", "user:bob", "role:records_manager", mode="any"),
-                {"name": "Finance", "approvers": ["user:admin"]},
+                # a quorum outside a quorum step means nothing and is not kept
+                step("Director", "user:bob", "role:records_manager", mode="any", quorum=1),
+                {"name": "Finance", "approvers": ["user:admin"], "mode": "all"},
             ],
         },
         format="json",
@@ -39,8 +40,8 @@ def test_any_user_defines_a_route_with_ordered_steps(alice: APIClient, bob: APIC
         "quorum": 2,
         "deadline_hours": 48,
     }
+    assert body["steps"][1]["quorum"] is None
     assert body["steps"][2]["mode"] == "all"
-    assert body["steps"][2]["quorum"] is None
     event = AuditEvent.objects.get(action="route.create")
     assert event.actor_username == "alice" and event.object_id == str(body["id"])
     # Routes are shared definitions: another user reads and lists them.
@@ -82,15 +83,17 @@ def test_only_the_owner_or_an_administrator_edits(
     ("steps", "field"),
     [
         ([], "steps"),
-        ([{"name": "x", "approvers": []}], "steps"),
-        ([{"name": "x", "approvers": ["bob"]}], "steps"),
-        ([{"name": "x", "approvers": ["everyone"]}], "steps"),
+        ([{"name": "x", "approvers": [], "mode": "all"}], "steps"),
+        ([{"name": "x", "approvers": ["bob"], "mode": "all"}], "steps"),
+        ([{"name": "x", "approvers": ["everyone"], "mode": "all"}], "steps"),
         ([{"name": "x", "approvers": ["user:bob"], "mode": "most"}], "steps"),
         ([{"name": "x", "approvers": ["user:bob"], "mode": "quorum"}], "steps"),
-        ([{"name": "x", "approvers": ["user:bob"], "mode": "any", "quorum": 1}], "steps"),
-        ([{"name": "x", "approvers": ["user:bob"], "deadline_hours": 0}], "steps"),
-        ([{"name": "x", "approvers": ["user:bob", "user:bob"]}], "steps"),
-        ([{"approvers": ["user:bob"]}], "steps"),
+        ([{"name": "x", "approvers": ["user:bob"], "mode": "quorum", "quorum": 0}], "steps"),
+        ([{"name": "x", "approvers": ["user:bob"], "mode": "all", "deadline_hours": 0}], "steps"),
+        ([{"name": "x", "approvers": ["user:bob", "user:bob"], "mode": "all"}], "steps"),
+        ([{"approvers": ["user:bob"], "mode": "any"}], "steps"),
+        ([{"name": "x", "approvers": ["user:bob"]}], "steps"),
+        (["x"], "steps"),
     ],
     ids=lambda v: str(v),
 )

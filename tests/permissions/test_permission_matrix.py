@@ -117,7 +117,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/routes/"): Rule(PUBLIC_200),
     ("POST", "/api/v1/routes/"): Rule(
         PUBLIC_201,
-        body=lambda w: {"name": "new", "steps": [{"name": "one", "approvers": ["user:bob"]}]},
+        body=lambda w: {
+            "name": "new",
+            "steps": [{"name": "one", "approvers": ["user:bob"], "mode": "all"}],
+        },
         event="route.create",
     ),
     ("GET", "/api/v1/routes/{pk}/"): Rule(PUBLIC_200, params={"pk": "route"}),
@@ -170,7 +173,10 @@ RULES: dict[tuple[str, str], Rule] = {
     # Approval routes.
     ("PUT", "/api/v1/routes/{pk}/"): Rule(
         statuses(200, 403, 403, 403, 403, 403, 200),
-        body=lambda w: {"name": "edited", "steps": [{"name": "one", "approvers": ["user:eve"]}]},
+        body=lambda w: {
+            "name": "edited",
+            "steps": [{"name": "one", "approvers": ["user:eve"], "mode": "all"}],
+        },
         params={"pk": "route"},
         event="route.edit",
     ),
@@ -343,7 +349,10 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
     )
     route = alice.post(
         "/api/v1/routes/",
-        {"name": f"R{tag}", "steps": [{"name": "Legal", "approvers": ["group:legal"]}]},
+        {
+            "name": f"R{tag}",
+            "steps": [{"name": "Legal", "approvers": ["group:legal"], "mode": "any"}],
+        },
         format="json",
     ).json()["id"]
     reviewed = make_document(alice, f"reviewed{tag}", folder)
