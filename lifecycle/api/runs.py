@@ -124,12 +124,12 @@ class DecideView(APIView):
 class VerifyRunView(APIView):
     @extend_schema(responses=VerifySerializer)
     def get(self, request: Request, pk: int) -> Response:
-        """Recompute each decision's signature from what is stored: `is_valid` false for a
+        """Recompute each decision's signature from what is stored: `valid` false for a
         decision changed after it was signed."""
         run, checks = decisions.verify_run(actor=request.user, run_id=pk)
         body = {
             "run": run.pk,
-            "ok": all(check.is_valid for check in checks),
+            "ok": all(check.valid for check in checks),
             "checked": len(checks),
             "decisions": [
                 {
@@ -137,7 +137,7 @@ class VerifyRunView(APIView):
                     "step": check.sign_off.step,
                     "actor": check.sign_off.actor_username,
                     "decision": check.sign_off.decision,
-                    "is_valid": check.is_valid,
+                    "valid": check.valid,
                 }
                 for check in checks
             ],

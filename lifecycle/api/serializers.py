@@ -245,7 +245,7 @@ class DecisionCheckSerializer(serializers.Serializer[Any]):
     step = serializers.IntegerField()
     actor = serializers.CharField()
     decision = serializers.CharField()
-    is_valid = serializers.BooleanField()
+    valid = serializers.BooleanField()
 
 
 class VerifySerializer(serializers.Serializer[Any]):

@@ -35,7 +35,7 @@ from repository.models import Document, DocumentStatus
 from repository.status import change_status
 
 # What a decision that ends the run makes of the run and of the document.
-ENDINGS = {
+ENDINGS: dict[str, tuple[str, str, str]] = {
     Decision.REJECT: (RunStatus.REJECTED, DocumentStatus.REJECTED, "route"),
     Decision.RETURN: (RunStatus.RETURNED, DocumentStatus.DRAFT, "approver_return"),
 }
@@ -199,7 +199,7 @@ def _advance(
 @dataclass(frozen=True)
 class Check:
     sign_off: SignOff
-    is_valid: bool
+    valid: bool
 
 
 def verify_run(*, actor: Any, run_id: Any) -> tuple[RouteRun, list[Check]]:

@@ -27,7 +27,8 @@ def submit(*, context: RequestContext, document_id: Any, route_id: int) -> Route
     try:
         with transaction.atomic():
             document = Document.objects.select_for_update().get(pk=document.pk)
-            if document.current_version_id is None:
+            version = document.current_version
+            if version is None:
                 raise Conflict("The document has no version to approve.", code="no_version")
             document = change_status(
                 context=context,
@@ -38,7 +39,7 @@ def submit(*, context: RequestContext, document_id: Any, route_id: int) -> Route
             )
             run = RouteRun.objects.create(
                 document=document,
-                version_id=document.current_version_id,
+                version=version,
                 route_version=route.current_version,
                 submitted_by=context.user,
             )
@@ -52,7 +53,7 @@ def submit(*, context: RequestContext, document_id: Any, route_id: int) -> Route
                     "run": run.pk,
                     "route": route.pk,
                     "route_version": route.current_version.number,
-                    "version": document.current_version.number,  # type: ignore[union-attr]
+                    "version": version.number,
                 },
             )
     except IntegrityError:  # another submit of this document won the race

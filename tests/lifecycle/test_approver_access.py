@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from tests.helpers import new_version, upload
+from tests.helpers import new_version, streamed, upload
 from tests.lifecycle.helpers import decide, make_route, step, submit, task_for
 
 pytestmark = pytest.mark.rolled_back
@@ -38,7 +38,7 @@ def test_an_approver_views_and_downloads_the_version_under_review_only(
     assert bob.get(f"/api/v1/documents/{document}/").status_code == 200
     download = bob.get(f"/api/v1/documents/{document}/download/")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"version two"
+    assert streamed(download) == b"version two"
     assert bob.get(f"/api/v1/documents/{document}/text/").status_code == 200
     assert [v["number"] for v in bob.get(f"/api/v1/documents/{document}/versions/").json()] == [2]
     assert any(d["id"] == document for d in bob.get("/api/v1/documents/").json()["results"])

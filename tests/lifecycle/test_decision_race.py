@@ -22,6 +22,29 @@ from tests.lifecycle.helpers import make_route, step, submit, task_for
 ROUNDS = 5
 
 
+def _decide_together(clients: dict[str, APIClient], tasks: dict[str, int]) -> dict[str, int]:
+    """Each approver approves their task in a thread of their own, released together."""
+    start = threading.Barrier(len(clients))
+    answers: dict[str, int] = {}
+
+    def decide_as(name: str) -> None:
+        try:
+            start.wait(timeout=30)
+            response = clients[name].post(
+                f"/api/v1/approvals/{tasks[name]}/decide/", {"decision": "approve"}, format="json"
+            )
+            answers[name] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide_as, args=(name,)) for name in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
+
+
 @pytest.mark.production_only
 @pytest.mark.timeout(300)
 def test_simultaneous_decisions_on_an_any_step_advance_the_run_once(
@@ -42,29 +65,8 @@ def test_simultaneous_decisions_on_an_any_step_advance_the_run_once(
         document = int(upload(alice, f"race {round_number}".encode(), "r.txt").json()["id"])
         submit(alice, document, route)
         tasks = {"bob": task_for(bob, document), "carol": task_for(carol_client, document)}
-        start = threading.Barrier(2)
-        answers: dict[str, int] = {}
-
-        def decide_as(name: str, client: APIClient) -> None:
-            try:
-                start.wait(timeout=30)
-                response = client.post(
-                    f"/api/v1/approvals/{tasks[name]}/decide/",
-                    {"decision": "approve"},
-                    format="json",
-                )
-                answers[name] = response.status_code
-            finally:
-                connection.close()
-
-        threads = [
-            threading.Thread(target=decide_as, args=("bob", bob)),
-            threading.Thread(target=decide_as, args=("carol", carol_client)),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        clients = {"bob": bob, "carol": carol_client}
+        answers = _decide_together(clients, tasks)
         assert sorted(answers.values()) == [201, 409], answers
         run = RouteRun.objects.get(document_id=document)
         assert run.status == "running"

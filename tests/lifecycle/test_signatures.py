@@ -45,7 +45,7 @@ def test_a_sign_off_keeps_actor_time_comment_sha256_and_signature(
                 "step": 0,
                 "actor": "bob",
                 "decision": "approve",
-                "is_valid": True,
+                "valid": True,
             }
         ],
     }
@@ -65,11 +65,11 @@ def test_a_sign_off_keeps_actor_time_comment_sha256_and_signature(
 def test_a_decision_changed_in_the_database_fails_verification(
     alice: APIClient, bob: APIClient, change: dict[str, object]
 ) -> None:
-    document, run_id = _decided(alice, bob)
+    _document, run_id = _decided(alice, bob)
     SignOff.objects.filter(run_id=run_id).update(**change)
     verified = alice.get(f"/api/v1/route-runs/{run_id}/verify/").json()
     assert verified["ok"] is False
-    assert [d["is_valid"] for d in verified["decisions"]] == [False]
+    assert [d["valid"] for d in verified["decisions"]] == [False]
 
 
 def test_another_signing_key_fails_verification(alice: APIClient, bob: APIClient) -> None:
