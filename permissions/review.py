@@ -44,10 +44,12 @@ def _document_ids(user: Any, permission: str) -> QuerySet[Any] | None:
     return ReviewGrant.objects.filter(principal__in=principals_of(user)).values("document_id")
 
 
-def _viewers(document: Any) -> list[str]:
-    return list(
-        ReviewGrant.objects.filter(document_id=document.pk).values_list("principal", flat=True)
-    )
+def _viewers(document_ids: list[int]) -> dict[int, set[str]]:
+    viewers: dict[int, set[str]] = {}
+    grants = ReviewGrant.objects.filter(document_id__in=document_ids)
+    for document_id, principal in grants.values_list("document_id", "principal"):
+        viewers.setdefault(document_id, set()).add(principal)
+    return viewers
 
 
 ROUTE = GrantSource(name="route", document_ids=_document_ids, viewers=_viewers)

@@ -53,6 +53,9 @@ FILTER_PARAMETERS = [
 ]
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
 LOCKED = "The document is locked by another user."
+LOCKED_OR_IN_REVIEW = "The document is locked by another user or in an active approval route."
+# Approvers reach a document in review through the route, for its version under review only.
+NOT_UNDER_REVIEW = "An approver asking for another version than the one under review."
 FOLDER_NOT_VISIBLE = "The folder named does not exist or is out of the caller's sight."
 UNDER_HOLD_OR_LOCKED = "Under legal hold, in an active approval route, or locked by another user."
 STORAGE_DOWN = "The document store is unavailable; nothing was saved."
@@ -180,7 +183,7 @@ class DocumentViewSet(viewsets.ViewSet):
         request={"multipart/form-data": VersionCreateSerializer},
         responses={
             201: VersionSerializer,
-            **error_responses(409, 503, e409=LOCKED, e503=STORAGE_DOWN),
+            **error_responses(409, 503, e409=LOCKED_OR_IN_REVIEW, e503=STORAGE_DOWN),
         },
         operation_id="documents_versions_create",
     )
@@ -207,7 +210,10 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[VERSION_PARAMETER],
-        responses={(200, "*/*"): DOWNLOAD, **error_responses(403)},
+        responses={
+            (200, "*/*"): DOWNLOAD,
+            **error_responses(403, e403=f"Without the `download` permission. {NOT_UNDER_REVIEW}"),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> StreamingHttpResponse:
@@ -255,7 +261,10 @@ class DocumentViewSet(viewsets.ViewSet):
             )
         return Response(DocumentSerializer(get_document(request.user, pk)).data)
 
-    @extend_schema(parameters=[VERSION_PARAMETER], responses=TextSerializer)
+    @extend_schema(
+        parameters=[VERSION_PARAMETER],
+        responses={200: TextSerializer, **error_responses(403, e403=NOT_UNDER_REVIEW)},
+    )
     @action(detail=True, methods=["get"])
     def text(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)

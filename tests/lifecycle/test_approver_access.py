@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from tests.conftest import wait_for
 from tests.helpers import new_version, streamed, upload
 from tests.lifecycle.helpers import decide, make_route, step, submit, task_for
 
@@ -92,3 +93,19 @@ def test_the_access_ends_with_a_withdrawal(alice: APIClient, bob: APIClient) -> 
     assert alice.post(f"/api/v1/documents/{document}/withdraw/").status_code == 200
     assert bob.get(f"/api/v1/documents/{document}/").status_code == 404
     assert bob.get(f"/api/v1/documents/{document}/permissions/").status_code == 404
+
+
+@pytest.mark.commits  # the search index follows committed changes
+def test_an_approver_finds_the_document_in_search_while_the_step_runs(
+    alice: APIClient, bob: APIClient
+) -> None:
+    document = int(upload(alice, b"zanzibar clause", "z.txt", title="Zanzibar").json()["id"])
+    submit(alice, document, make_route(alice, "R", step("Director", "user:bob")))
+
+    def hits() -> list[int]:
+        body = bob.get("/api/v1/search/", {"q": "zanzibar"}).json()
+        return [hit["document"]["id"] for hit in body["results"]]
+
+    assert wait_for(lambda: hits() == [document], timeout=20)
+    assert alice.post(f"/api/v1/documents/{document}/withdraw/").status_code == 200
+    assert wait_for(lambda: hits() == [], timeout=20)
