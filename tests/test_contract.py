@@ -149,6 +149,8 @@ UNFORESEEABLE_REFUSALS = {
     "not_found",
     "unknown_principal",
     "invalid_json_schema",
+    # a quorum larger than the users a step names: a rule across two fields
+    "unreachable_quorum",
     "beyond_result_window",
     # a password the validators refuse: their rules are settings the schema cannot state
     "password_too_short",

@@ -8,18 +8,36 @@ from django.db.models import QuerySet
 
 from audit.record import RequestContext, record
 from core.errors import Forbidden, Invalid, NotFound
-from lifecycle.models import Route, RouteVersion
+from lifecycle.models import Route, RouteVersion, StepMode
 from permissions.access import MAX_ID, record_refusal
 from permissions.acl import unknown_principals
 from permissions.principals import is_admin
 
 
 def _check_approvers(steps: list[dict[str, Any]]) -> None:
+    """Every approver exists, and a quorum of named users only is no more than their number
+    (groups and roles may grow, so theirs is not checked)."""
     unknown = unknown_principals({p for step in steps for p in step["approvers"]})
     if unknown:
         raise Invalid(
             {"steps": [f"Unknown principals: {', '.join(unknown)}."]}, code="unknown_principal"
         )
+    for index, step in enumerate(steps):
+        only_users = all(p.startswith("user:") for p in step["approvers"])
+        if (
+            step["mode"] == StepMode.QUORUM
+            and only_users
+            and step["quorum"] > len(step["approvers"])
+        ):
+            raise Invalid(
+                {
+                    "steps": [
+                        f"Step {index}: a quorum of {step['quorum']} among "
+                        f"{len(step['approvers'])} users can never be reached."
+                    ]
+                },
+                code="unreachable_quorum",
+            )
 
 
 def routes() -> QuerySet[Route]:

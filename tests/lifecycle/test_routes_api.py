@@ -114,6 +114,19 @@ def test_an_unknown_approver_is_refused(alice: APIClient) -> None:
     assert response.json()["code"] == "unknown_principal"
 
 
+def test_a_quorum_no_set_of_named_users_can_reach_is_refused(alice: APIClient) -> None:
+    too_many = step("x", "user:bob", "user:admin", mode="quorum", quorum=3)
+    response = alice.post("/api/v1/routes/", {"name": "R", "steps": [too_many]}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "unreachable_quorum"
+    # a group may grow: its quorum is not checked against today's members
+    grown = step("x", "group:sales", mode="quorum", quorum=3)
+    assert (
+        alice.post("/api/v1/routes/", {"name": "R", "steps": [grown]}, format="json").status_code
+        == 201
+    )
+
+
 def test_a_missing_route_is_404(alice: APIClient) -> None:
     assert alice.get("/api/v1/routes/999999/").status_code == 404
     assert alice.get("/api/v1/routes/999999/versions/").status_code == 404

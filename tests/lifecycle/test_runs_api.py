@@ -299,3 +299,20 @@ def test_a_role_approvers_task_shows_to_the_role(people: dict[str, APIClient]) -
     submit(alice, document, make_route(alice, "R", step("Records", "role:records_manager")))
     assert decide(rita, task_for(rita, document)).status_code == 201
     assert status_of(alice, document) == "approved"
+
+
+def test_a_group_task_decided_by_one_member_is_closed_to_the_others(
+    people: dict[str, APIClient],
+) -> None:
+    """In `all` mode one member speaks for the group: the task closes for the other members."""
+    alice, bob, carol, dave = people["alice"], people["bob"], people["carol"], people["dave"]
+    document = _document(alice)
+    submit(alice, document, make_route(alice, "R", step("A", "user:bob", "group:legal")))
+    task = task_for(carol, document)
+    assert decide(carol, task).status_code == 201
+    assert inbox(dave) == []
+    closed = decide(dave, task)
+    assert closed.status_code == 409 and closed.json()["code"] == "task_closed"
+    assert status_of(alice, document) == "in_review"  # bob's task is still open
+    assert decide(bob, task_for(bob, document)).status_code == 201
+    assert status_of(alice, document) == "approved"
