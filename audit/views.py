@@ -14,23 +14,21 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, renderers
+from rest_framework import renderers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.canonical import canonical_ip
+from audit import services
 from audit.models import AuditEvent
 from audit.serializers import AuditEventSerializer, VerificationSerializer
-from audit.verify import verify_chain
 from core.api import (
     DATE_OR_DATE_TIME,
     IP_ADDRESS,
     Pagination,
     error_responses,
-    query_moment,
 )
-from permissions.access import require_records_manager
+from permissions.drf import RecordsManagers
 
 EVENT_FILTERS = [
     OpenApiParameter("actor", str, description="username"),
@@ -58,34 +56,8 @@ _CSV_CELLS: dict[str, Callable[[AuditEvent], Any]] = {
 }
 
 
-def filtered_events(params: Any) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.all()
-    for name, field in (
-        ("actor", "actor_username"),
-        ("action", "action"),
-        ("object_type", "object_type"),
-        ("object_id", "object_id"),
-    ):
-        value = params.get(name)
-        if value:
-            events = events.filter(**{field: value})
-    raw_ip = params.get("ip")
-    if raw_ip:
-        ip = canonical_ip(raw_ip)
-        if ip is None:
-            raise exceptions.ValidationError({"ip": ["Not an IP address."]})
-        # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d.
-        events = events.filter(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"])
-    after = query_moment(params, "after")
-    if after:
-        events = events.filter(at__gte=after)
-    before = query_moment(params, "before")
-    if before:
-        events = events.filter(at__lt=before)
-    return events
-
-
 class AuditEventsView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
     pagination_class = Pagination  # the schema's: GET answers a page
 
     @extend_schema(
@@ -93,8 +65,8 @@ class AuditEventsView(APIView):
         responses={200: AuditEventSerializer(many=True), **error_responses(403)},
     )
     def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        events = filtered_events(request.query_params).order_by("-seq")
+        events = services.find_events(actor=request.user, params=request.query_params)
+        events = events.order_by("-seq")
         paginator = Pagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(AuditEventSerializer(page, many=True).data)
@@ -127,6 +99,7 @@ def _csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
 
 
 class AuditExportView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
@@ -144,18 +117,19 @@ class AuditExportView(APIView):
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
-        require_records_manager(request.user)
-        events = filtered_events(request.query_params).order_by("seq")
+        events = services.find_events(actor=request.user, params=request.query_params)
+        events = events.order_by("seq")
         response = StreamingHttpResponse(_csv_lines(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
         return response
 
 
 class AuditVerifyView(APIView):
+    permission_classes = [*APIView.permission_classes, RecordsManagers]
+
     @extend_schema(responses={200: VerificationSerializer, **error_responses(403)})
     def get(self, request: Request) -> Response:
-        require_records_manager(request.user)
-        result = verify_chain()
+        result = services.verify(actor=request.user)
         return Response(
             {
                 "ok": result.ok,

@@ -17,6 +17,8 @@ app.autodiscover_tasks()
 def _load_before_fork(**kwargs: Any) -> None:
     """Load what every job would load on its first run (the language profiles) in the main
     process, before the pool forks: the children share it instead of each loading it."""
+    # Imported here because this module loads with the settings (config/__init__.py), before
+    # Django's apps and models are ready; by the time a worker starts they are.
     from search.records import warm_up
 
     warm_up()

@@ -6,13 +6,15 @@ reads a byte: a body whose `Content-Length` is over the limit is refused at once
 chunked body (no `Content-Length`) is read into a spool only until it passes the limit. The server
 closes the connection instead of reading a refused body to its end.
 
-The limit is `KONTOR_MAX_BODY_BYTES` for every body, except multipart bodies sent to the API,
-which may also carry one file of up to `KONTOR_MAX_UPLOAD_BYTES`. The web pages take forms only,
-so an anonymous visitor cannot make the server write an upload-sized body to disk.
+The limit is `KONTOR_MAX_BODY_BYTES` for every body, except multipart bodies sent to the API
+or to the two upload pages (a new document, a new version), which may also carry one file of up
+to `KONTOR_MAX_UPLOAD_BYTES`, as the API's upload endpoints may. Every other page takes small
+forms only.
 """
 
 import json
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
@@ -25,6 +27,7 @@ StartResponse = Callable[..., Any]
 WSGIApplication = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 API_PREFIX = "/api/"
+UPLOAD_PAGES = re.compile(r"^/documents/(upload|[0-9]+/versions)/$")
 SPOOL_BLOCK = 64 * 1024
 # A chunked body is kept in memory up to this size, then in FILE_UPLOAD_TEMP_DIR.
 SPOOL_MEMORY_BYTES = 1024 * 1024
@@ -36,7 +39,8 @@ def body_limit(environ: dict[str, Any]) -> int:
     limit: int = settings.KONTOR_MAX_BODY_BYTES
     content_type = environ.get("CONTENT_TYPE", "").lower()
     path = environ.get("PATH_INFO", "")
-    if path.startswith(API_PREFIX) and content_type.startswith("multipart/form-data"):
+    is_upload_path = path.startswith(API_PREFIX) or UPLOAD_PAGES.match(path) is not None
+    if is_upload_path and content_type.startswith("multipart/form-data"):
         limit += settings.KONTOR_MAX_UPLOAD_BYTES
     return limit
 

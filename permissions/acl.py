@@ -1,4 +1,6 @@
-"""ACL use cases: read and replace the ACL of a folder or a document. Atomic and audited."""
+"""ACL use cases: read and replace the ACL of a folder or a document, explain a user's
+permissions. Each checks `manage_acl` itself (owner rights: administrators only); changes are
+atomic and audited."""
 
 from typing import Any
 
@@ -8,7 +10,9 @@ from django.db import transaction
 from audit.record import RequestContext, record
 from core.errors import Forbidden, Invalid
 from permissions import tree
-from permissions.codes import EVERYONE
+from permissions.access import get_document, get_folder
+from permissions.codes import EVERYONE, Permission
+from permissions.explain import explain
 from permissions.models import AccessControlEntry, AccessControlList, Role, RoleAssignment
 from permissions.principals import is_admin
 from repository.models import Document
@@ -17,6 +21,32 @@ from repository.outbox import documents_changed
 
 def _key(target: Any) -> str:
     return "document" if isinstance(target, Document) else "folder"
+
+
+def require_manage_acl(user: Any, target: Any) -> None:
+    """`manage_acl` on the target (404 when out of sight, 403 without it; refusals recorded)."""
+    if isinstance(target, Document):
+        get_document(user, target.pk, Permission.MANAGE_ACL)
+    else:
+        get_folder(user, target.pk, permission=Permission.MANAGE_ACL)
+
+
+def acl_of(*, actor: Any, target: Any) -> dict[str, Any]:
+    """The target's ACL, for one who may manage it."""
+    require_manage_acl(actor, target)
+    return read_acl(target)
+
+
+def effective_permissions(*, actor: Any, document: Document, username: str) -> dict[str, Any]:
+    """What `username` may do with the document, and why. The caller's own need only sight of
+    the document; another user's need `manage_acl` on it."""
+    get_document(actor, document.pk)
+    if username != actor.get_username():
+        get_document(actor, document.pk, Permission.MANAGE_ACL)
+    subject = User.objects.filter(username=username).first()
+    if subject is None:
+        raise Invalid({"principal": [f"Unknown principal user:{username}."]}, code="does_not_exist")
+    return explain(subject, document)
 
 
 def read_acl(target: Any) -> dict[str, Any]:
@@ -67,7 +97,8 @@ def set_acl(
     entries: list[dict[str, Any]],
     owner_rights: bool | None = None,
 ) -> dict[str, Any]:
-    """Replace the target's ACL. The caller checked `manage_acl`; owner rights are admin-only."""
+    """Replace the target's ACL (`manage_acl` on it); owner rights are admin-only."""
+    require_manage_acl(context.user, target)
     key = _key(target)
     unknown = unknown_principals({entry["principal"] for entry in entries})
     if unknown:

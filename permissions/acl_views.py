@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -13,8 +12,7 @@ from audit.record import context_from
 from core.api import error_responses
 from permissions import acl
 from permissions.access import get_document, get_folder
-from permissions.codes import Permission, user_principal
-from permissions.explain import explain
+from permissions.codes import user_principal
 from permissions.serializers import AclSerializer, EffectivePermissionsSerializer
 
 
@@ -38,13 +36,14 @@ class DocumentAclView(APIView):
         operation_id="documents_acl_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(acl.read_acl(get_document(request.user, pk, Permission.MANAGE_ACL)))
+        document = get_document(request.user, pk)
+        return Response(acl.acl_of(actor=request.user, target=document))
 
     @extend_schema(
         request=AclSerializer, responses=AclSerializer, operation_id="documents_acl_update"
     )
     def put(self, request: Request, pk: int) -> Response:
-        return _replace(request, get_document(request.user, pk, Permission.MANAGE_ACL))
+        return _replace(request, get_document(request.user, pk))
 
 
 class FolderAclView(APIView):
@@ -53,14 +52,14 @@ class FolderAclView(APIView):
         operation_id="folders_acl_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        folder = get_folder(request.user, pk, permission=Permission.MANAGE_ACL)
-        return Response(acl.read_acl(folder))
+        folder = get_folder(request.user, pk)
+        return Response(acl.acl_of(actor=request.user, target=folder))
 
     @extend_schema(
         request=AclSerializer, responses=AclSerializer, operation_id="folders_acl_update"
     )
     def put(self, request: Request, pk: int) -> Response:
-        return _replace(request, get_folder(request.user, pk, permission=Permission.MANAGE_ACL))
+        return _replace(request, get_folder(request.user, pk))
 
 
 class DocumentPermissionsView(APIView):
@@ -89,11 +88,6 @@ class DocumentPermissionsView(APIView):
             raise exceptions.ValidationError(
                 {"principal": ["Effective permissions are those of a user: user:<username>."]}
             )
-        if username != request.user.get_username():
-            get_document(request.user, pk, Permission.MANAGE_ACL)
-        subject = User.objects.filter(username=username).first()
-        if subject is None:
-            raise exceptions.ValidationError(
-                {"principal": [f"Unknown principal {principal}."]}, code="does_not_exist"
-            )
-        return Response(explain(subject, document))
+        return Response(
+            acl.effective_permissions(actor=request.user, document=document, username=username)
+        )

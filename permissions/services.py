@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import Token
 
 from audit.record import RequestContext, record
 from core.errors import Conflict, Forbidden, Invalid
+from permissions.access import require_admin
 from permissions.models import Role, RoleAssignment
 
 RESERVED_USERNAMES = frozenset({"me"})  # `/users/me/` names the caller
@@ -62,6 +63,7 @@ def _validate_password(password: str, user: User) -> None:
 
 
 def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
+    _require_admin(context)
     reject_reserved_username(data["username"])
     with transaction.atomic():
         if User.objects.filter(username=data["username"]).exists():
@@ -82,6 +84,13 @@ def create_user(*, context: RequestContext, data: dict[str, Any]) -> User:
             details={"groups": data.get("groups", []), "roles": data.get("roles", [])},
         )
     return user
+
+
+def _require_admin(context: RequestContext) -> None:
+    """Administrators only. A system context (no user: a management command) is the process
+    itself, as in `_keep_administrators`."""
+    if context.user is not None:
+        require_admin(context.user)
 
 
 def _active_administrators() -> "QuerySet[User]":
@@ -151,6 +160,7 @@ def revoke_token(*, context: RequestContext, user: User) -> None:
 
 
 def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) -> User:
+    _require_admin(context)
     with transaction.atomic():
         user = _lock_for_update(user, data)
         _keep_administrators(context.user, user, data)
@@ -177,6 +187,7 @@ def update_user(*, context: RequestContext, user: User, data: dict[str, Any]) ->
 
 
 def create_group(*, context: RequestContext, name: str, members: list[str]) -> Group:
+    _require_admin(context)
     with transaction.atomic():
         if Group.objects.filter(name=name).exists():
             raise Conflict("A group with that name exists.", code="duplicate_name")
@@ -194,6 +205,7 @@ def create_group(*, context: RequestContext, name: str, members: list[str]) -> G
 
 def update_group(*, context: RequestContext, group: Group, members: list[str] | None) -> Group:
     """Set the group's members (`None` leaves them as they are)."""
+    _require_admin(context)
     with transaction.atomic():
         if members is not None:
             group.user_set.set(_users_named(members))

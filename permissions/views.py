@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from audit.record import context_from
 from core.api import Pagination, error_responses
 from permissions import services
-from permissions.access import require_admin
+from permissions.drf import Administrators
 from permissions.login import LoginThrottled, sign_in
 from permissions.serializers import (
     GroupSerializer,
@@ -96,11 +96,11 @@ class MeView(APIView):
 
 
 class UsersView(APIView):
+    permission_classes = [*APIView.permission_classes, Administrators]
     pagination_class = Pagination  # the schema's: GET answers a page
 
     @extend_schema(responses={200: UserSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
-        require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(User.objects.order_by("username"), request, view=self)
         return paginator.get_paginated_response(UserSerializer(page, many=True).data)
@@ -110,7 +110,6 @@ class UsersView(APIView):
         responses={201: UserSerializer, **error_responses(409, e409="The username is taken.")},
     )
     def post(self, request: Request) -> Response:
-        require_admin(request.user)
         form = UserCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         user = services.create_user(context=context_from(request), data=dict(form.validated_data))
@@ -118,8 +117,9 @@ class UsersView(APIView):
 
 
 class UserDetailView(APIView):
+    permission_classes = [*APIView.permission_classes, Administrators]
+
     def _user(self, request: Request, username: str) -> User:
-        require_admin(request.user)
         user = User.objects.filter(username=username).first()
         if user is None:
             raise exceptions.NotFound()
@@ -151,11 +151,11 @@ class UserDetailView(APIView):
 
 
 class GroupsView(APIView):
+    permission_classes = [*APIView.permission_classes, Administrators]
     pagination_class = Pagination  # the schema's: GET answers a page
 
     @extend_schema(responses={200: GroupSerializer(many=True), **error_responses(403)})
     def get(self, request: Request) -> Response:
-        require_admin(request.user)
         paginator = Pagination()
         page = paginator.paginate_queryset(Group.objects.order_by("name"), request, view=self)
         return paginator.get_paginated_response(GroupSerializer(page, many=True).data)
@@ -165,7 +165,6 @@ class GroupsView(APIView):
         responses={201: GroupSerializer, **error_responses(409, e409="The name is taken.")},
     )
     def post(self, request: Request) -> Response:
-        require_admin(request.user)
         form = GroupSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         group = services.create_group(
@@ -177,8 +176,9 @@ class GroupsView(APIView):
 
 
 class GroupDetailView(APIView):
+    permission_classes = [*APIView.permission_classes, Administrators]
+
     def _group(self, request: Request, name: str) -> Group:
-        require_admin(request.user)
         group = Group.objects.filter(name=name).first()
         if group is None:
             raise exceptions.NotFound()

@@ -6,7 +6,7 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from repository import outbox
-        from search import indexer
+        from search import tasks
 
         # The repository's outbox is written below search; search drains it once rows commit.
-        outbox.when_queued(indexer.schedule_drain)
+        outbox.when_queued(tasks.schedule_drain)

@@ -22,9 +22,9 @@ from django.db.models.sql.query import Query
 from core.compiled import CompiledRows
 from repository.models import Document, DocumentType, Folder, Tag
 
-# The Django release whose compiler `config/compiled.py` was last read against.
+# The Django release whose compiler `core/compiled.py` was last read against.
 REVIEWED_AGAINST = (5, 2)
-CHANGED = "Django's SQL compiler changed: review config/compiled.py"
+CHANGED = "Django's SQL compiler changed: review core/compiled.py"
 
 
 def _require(condition: bool, detail: str) -> None:

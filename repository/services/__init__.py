@@ -11,6 +11,7 @@ from repository.services.documents import (
     update_document,
 )
 from repository.services.links import add_link, remove_link, visible_links
+from repository.services.reads import download_version, open_document, read_text
 
 __all__ = [
     "OnDuplicate",
@@ -18,8 +19,11 @@ __all__ = [
     "add_version",
     "create_document",
     "delete_document",
+    "download_version",
     "exact_duplicates",
     "lock_document",
+    "open_document",
+    "read_text",
     "remove_link",
     "unlock_document",
     "update_document",

@@ -1,4 +1,9 @@
-"""Use cases on documents: create, edit, trash, lock. Each is atomic and audited."""
+"""Use cases on documents: create, edit, trash, lock. Each is atomic and audited.
+
+Each checks the acting user's permission on the document itself (`edit`, `delete`) before its
+transaction opens, so a refusal's audit event stays: a caller that only looked the document up
+(`permissions.access.get_document`) meets the same rule as the API.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +15,9 @@ from django.utils import timezone
 from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid
 from core.text import require_valid_text
+from permissions.access import get_document
+from permissions.codes import Permission
+from permissions.principals import is_admin
 from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
 from repository.outbox import document_changed
@@ -173,6 +181,7 @@ def ensure_not_in_review(document: Document, doing: str) -> None:
 def add_version(
     *, context: RequestContext, document: Document, upload: Any, comment: str = ""
 ) -> Version:
+    get_document(context.user, document.pk, Permission.EDIT)
     require_valid_text(comment=comment)
     ensure_not_in_review(document, "take a new version")
     checked = check_upload(upload)
@@ -215,6 +224,7 @@ def update_document(
     *, context: RequestContext, document: Document, changes: dict[str, Any]
 ) -> Document:
     """Edit fields; a new `folder` is a move (`repository.services.moves`)."""
+    get_document(context.user, document.pk, Permission.EDIT)
     require_valid_text(
         **{name: changes[name] for name in ("title", "tags", "metadata") if name in changes}
     )
@@ -264,6 +274,7 @@ def update_document(
 
 def delete_document(*, context: RequestContext, document: Document) -> None:
     """Soft delete: the document moves to the trash; versions and blobs stay."""
+    get_document(context.user, document.pk, Permission.DELETE)
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
@@ -277,6 +288,8 @@ def delete_document(*, context: RequestContext, document: Document) -> None:
 
 
 def lock_document(*, context: RequestContext, document: Document) -> Document:
+    """Check out: the caller holds the lock until they release it (an administrator may)."""
+    get_document(context.user, document.pk, Permission.EDIT)
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
@@ -288,8 +301,10 @@ def lock_document(*, context: RequestContext, document: Document) -> Document:
     return document
 
 
-def unlock_document(*, context: RequestContext, document: Document, force: bool) -> Document:
-    """Release the lock; someone else's lock only with `force` (administrators)."""
+def unlock_document(*, context: RequestContext, document: Document) -> Document:
+    """Release the lock; administrators release anyone's, others only their own."""
+    get_document(context.user, document.pk, Permission.EDIT)
+    force = is_admin(context.user)
     with transaction.atomic():
         document = lock_for_update(document)
         if document.locked_by_id is None:

@@ -1,4 +1,8 @@
-"""Folder tree use cases. Moving a folder follows `repository.services.moves`."""
+"""Folder tree use cases. Moving a folder follows `repository.services.moves`.
+
+Renaming or moving a folder needs `edit` on it, deleting it `delete`; each use case checks that
+itself before its transaction opens, so a refusal's audit event stays.
+"""
 
 from typing import Any
 
@@ -8,6 +12,8 @@ from audit.record import RequestContext, record
 from core.errors import Conflict
 from core.text import require_valid_text
 from permissions import tree
+from permissions.access import get_folder
+from permissions.codes import Permission
 from permissions.models import FolderAncestor
 from repository.models import Folder
 from repository.services.holds import ensure_not_held
@@ -60,6 +66,7 @@ def _moves(folder: Folder, changes: dict[str, Any]) -> bool:
 
 def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str, Any]) -> Folder:
     """Rename and/or move; a new `parent` is a move."""
+    get_folder(context.user, folder.pk, manage=True)
     require_valid_text(**{key: changes[key] for key in ("name",) if key in changes})
     checked_move = _moves(folder, changes)
     if checked_move:
@@ -96,6 +103,8 @@ def update_folder(*, context: RequestContext, folder: Folder, changes: dict[str,
 
 
 def delete_folder(*, context: RequestContext, folder: Folder) -> None:
+    """Delete an empty folder that no hold covers."""
+    get_folder(context.user, folder.pk, permission=Permission.DELETE)
     with transaction.atomic():
         ensure_not_held(folder)
         if folder.children.exists() or folder.documents.exists():

@@ -6,7 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from audit.record import RequestContext, record
-from core.errors import Conflict, Invalid
+from core.errors import Conflict, Invalid, NotFound
+from permissions.access import get_document
+from permissions.codes import Permission
 from permissions.selectors import documents_for
 from permissions.targets import target_visible
 from repository.models import Document, DocumentLink, LinkTarget
@@ -29,6 +31,8 @@ def add_link(
     target_id: int,
     relation: str,
 ) -> DocumentLink:
+    """Link the document (the caller needs `edit` on it) to a target they can see."""
+    get_document(context.user, document.pk, Permission.EDIT)
     if target_type == LinkTarget.DOCUMENT and target_id == document.pk:
         raise Invalid({"target_id": ["A document cannot link to itself."]})
     if not target_visible(context.user, target_type, target_id):
@@ -59,6 +63,10 @@ def add_link(
 
 
 def remove_link(*, context: RequestContext, link: DocumentLink) -> None:
+    """Remove a link the caller can see from a document they may `edit`."""
+    document = get_document(context.user, link.document_id, Permission.EDIT)
+    if not visible_links(context.user, document).filter(pk=link.pk).exists():
+        raise NotFound()
     with transaction.atomic():
         record(
             context,

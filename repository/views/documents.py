@@ -9,22 +9,20 @@ from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from audit.record import context_from, record
+from audit.record import context_from
 from core.api import DATE_OR_DATE_TIME, Pagination, error_responses
-from permissions.access import get_document, require_version, versions_visible_to
-from permissions.codes import Permission
+from permissions.access import get_document, versions_visible_to
 from permissions.counts import count_documents_for
-from permissions.principals import is_admin
 from permissions.selectors import documents_for
 from repository import services
 from repository.blobs import read_verified
 from repository.filters import DocumentFilters, apply_filters, parse_filters
-from repository.models import Document, DocumentStatus, LinkTarget, Version
+from repository.models import Document, DocumentStatus, LinkTarget
 from repository.serializers import (
     CreatedDocumentSerializer,
     DocumentCreateSerializer,
@@ -72,21 +70,6 @@ def folder_count(user: Any, filters: DocumentFilters) -> Callable[[], int] | Non
     if replace(filters, folder=None) != DocumentFilters():
         return None
     return partial(count_documents_for, user, folder=filters.folder)
-
-
-def version_of(document: Document, raw: Any) -> Version:
-    if raw in (None, ""):
-        if document.current_version is None:
-            raise exceptions.NotFound("The document has no version.")
-        return document.current_version
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        raise exceptions.ValidationError({"version": ["Expected a version number."]}) from None
-    version = document.versions.filter(number=number).first()
-    if version is None:
-        raise exceptions.NotFound(f"The document has no version {number}.")
-    return version
 
 
 def _reloaded(document: Document) -> Document:
@@ -146,10 +129,7 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=DocumentSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        document = get_document(request.user, pk)
-        record(
-            context_from(request), "document.view", object_type="document", object_id=document.pk
-        )
+        document = services.open_document(context=context_from(request), document_id=pk)
         return Response(DocumentSerializer(document).data)
 
     @extend_schema(
@@ -157,7 +137,7 @@ class DocumentViewSet(viewsets.ViewSet):
         responses={200: DocumentSerializer, **error_responses(409, e409=UNDER_HOLD_OR_LOCKED)},
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        document = get_document(request.user, pk, Permission.EDIT)
+        document = get_document(request.user, pk)
         form = DocumentUpdateSerializer(data=request.data, context={"request": request})
         form.is_valid(raise_exception=True)
         document = services.update_document(
@@ -169,7 +149,7 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(responses={204: None, **error_responses(409, e409=UNDER_HOLD_OR_LOCKED)})
     def destroy(self, request: Request, pk: str) -> Response:
-        document = get_document(request.user, pk, Permission.DELETE)
+        document = get_document(request.user, pk)
         services.delete_document(context=context_from(request), document=document)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -197,7 +177,7 @@ class DocumentViewSet(viewsets.ViewSet):
                 .order_by("number")
             )
             return Response(VersionSerializer(versions, many=True).data)
-        document = get_document(request.user, pk, Permission.EDIT)
+        document = get_document(request.user, pk)
         form = VersionCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         version = services.add_version(
@@ -217,15 +197,10 @@ class DocumentViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> StreamingHttpResponse:
-        document = get_document(request.user, pk, Permission.DOWNLOAD)
-        version = version_of(document, request.query_params.get("version"))
-        require_version(request.user, document, version, Permission.DOWNLOAD)
-        record(
-            context_from(request),
-            "document.download",
-            object_type="document",
-            object_id=document.pk,
-            details={"version": version.number, "sha256": version.sha256},
+        version = services.download_version(
+            context=context_from(request),
+            document_id=pk,
+            version=request.query_params.get("version"),
         )
         response = StreamingHttpResponse(
             read_verified(version.sha256, version.size), content_type=version.mime_type
@@ -251,14 +226,12 @@ class DocumentViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["post", "delete"])
     def lock(self, request: Request, pk: str) -> Response:
-        document = get_document(request.user, pk, Permission.EDIT)
+        document = get_document(request.user, pk)
         context = context_from(request)
         if request.method == "POST":
-            document = services.lock_document(context=context, document=document)
+            services.lock_document(context=context, document=document)
         else:
-            document = services.unlock_document(
-                context=context, document=document, force=is_admin(request.user)
-            )
+            services.unlock_document(context=context, document=document)
         return Response(DocumentSerializer(get_document(request.user, pk)).data)
 
     @extend_schema(
@@ -267,16 +240,10 @@ class DocumentViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get"])
     def text(self, request: Request, pk: str) -> Response:
-        document = get_document(request.user, pk)
-        version = version_of(document, request.query_params.get("version"))
-        require_version(request.user, document, version, Permission.VIEW)
-        # The whole content in another form: recorded like a download.
-        record(
-            context_from(request),
-            "document.text",
-            object_type="document",
-            object_id=document.pk,
-            details={"version": version.number, "sha256": version.sha256},
+        version = services.read_text(
+            context=context_from(request),
+            document_id=pk,
+            version=request.query_params.get("version"),
         )
         return Response(
             {

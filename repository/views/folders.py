@@ -6,7 +6,6 @@ from rest_framework.response import Response
 from audit.record import context_from
 from core.api import Pagination, error_responses
 from permissions.access import get_folder
-from permissions.codes import Permission
 from permissions.selectors import folders_for
 from repository.models import DocumentType
 from repository.serializers import DocumentTypeSerializer, FolderSerializer
@@ -62,7 +61,7 @@ class FolderViewSet(viewsets.ViewSet):
         },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        folder = get_folder(request.user, pk, manage=True)
+        folder = get_folder(request.user, pk)
         form = FolderSerializer(
             folder, data=request.data, partial=True, context={"request": request}
         )
@@ -76,7 +75,7 @@ class FolderViewSet(viewsets.ViewSet):
         responses={204: None, **error_responses(409, e409="The folder is not empty, or held.")}
     )
     def destroy(self, request: Request, pk: str) -> Response:
-        folder = get_folder(request.user, pk, permission=Permission.DELETE)
+        folder = get_folder(request.user, pk)
         folder_services.delete_folder(context=context_from(request), folder=folder)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -7,7 +7,6 @@ from rest_framework.views import APIView
 from audit.record import context_from
 from core.api import error_responses
 from permissions.access import get_document
-from permissions.codes import Permission
 from repository import services
 from repository.serializers import LinkSerializer
 
@@ -24,7 +23,7 @@ class DocumentLinksView(APIView):
         responses={201: LinkSerializer, **error_responses(409, e409="The link exists already.")},
     )
     def post(self, request: Request, pk: int) -> Response:
-        document = get_document(request.user, pk, Permission.EDIT)
+        document = get_document(request.user, pk)
         form = LinkSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         link = services.add_link(
@@ -40,7 +39,7 @@ class DocumentLinksView(APIView):
 class DocumentLinkDetailView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request: Request, pk: int, link_id: int) -> Response:
-        document = get_document(request.user, pk, Permission.EDIT)
+        document = get_document(request.user, pk)
         link = services.visible_links(request.user, document).filter(pk=link_id).first()
         if link is None:
             raise exceptions.NotFound()

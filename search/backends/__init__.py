@@ -35,6 +35,7 @@ def get_backend() -> SearchBackend:
     with _guard:
         backend = _backends.get(key)
         if backend is None:
+            # Only the configured engine's client library is loaded.
             if settings.SEARCH_URL:
                 from search.backends.elastic import ElasticsearchBackend
 
