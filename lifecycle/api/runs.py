@@ -33,7 +33,8 @@ class SubmitView(APIView):
             **error_responses(
                 403,
                 409,
-                e403="Submitting needs `edit` on the document.",
+                e403="Submitting needs `edit` and `manage_acl` on the document (it shares the "
+                "version with the approvers).",
                 e409="The document is not a draft (in review, approved, rejected, archived) or "
                 "has no version.",
             ),

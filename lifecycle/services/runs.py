@@ -19,8 +19,20 @@ from repository.status import change_status
 
 def submit(*, context: RequestContext, document_id: Any, route_id: int) -> RouteRun:
     """Start a run pinned to the route's current version and the document's current version;
-    the document goes `in_review`. Needs `edit` on the document."""
+    the document goes `in_review`.
+
+    Needs `edit` and `manage_acl` on the document: the route lets its approvers view and
+    download the version, whatever the ACL says, so submitting shares the document, and one who
+    may only edit it must not be able to show it to anyone by naming them in a route.
+    """
     document = get_document(context.user, document_id, Permission.EDIT)
+    get_document(
+        context.user,
+        document.pk,
+        Permission.MANAGE_ACL,
+        message="Submitting shares the document with the route's approvers: it needs the "
+        "'manage_acl' permission as well as 'edit'.",
+    )
     route = Route.objects.select_related("current_version").filter(pk=route_id).first()
     if route is None or route.current_version is None:
         raise Invalid({"route": [f"No route {route_id}."]}, code="does_not_exist")

@@ -62,15 +62,26 @@ def test_submit_pins_the_versions_and_puts_the_document_in_review(
     assert again.json()["code"] == "illegal_status_change"
 
 
-def test_submit_needs_edit_and_a_real_route(people: dict[str, APIClient]) -> None:
-    alice, bob = people["alice"], people["bob"]
+def test_submit_needs_edit_and_manage_acl_and_a_real_route(people: dict[str, APIClient]) -> None:
+    """Submitting shares the version with the approvers: an editor who may not share the
+    document cannot show it to anyone by naming them in a route."""
+    alice, bob, dave = people["alice"], people["bob"], people["dave"]
     folder = make_folder(alice, "Shared")
-    grant(alice, "folders", folder, entry("user:bob", "view"))
+    grant(
+        alice,
+        "folders",
+        folder,
+        entry("user:bob", "view"),
+        entry("user:dave", "view", "download", "edit"),
+    )
     response = upload(alice, b"shared", "s.txt", folder=folder)
     document = int(response.json()["id"])
     route = make_route(alice, "R", step("x", "user:admin"))
     refused = bob.post(f"/api/v1/documents/{document}/submit/", {"route": route}, format="json")
     assert refused.status_code == 403
+    editor = dave.post(f"/api/v1/documents/{document}/submit/", {"route": route}, format="json")
+    assert editor.status_code == 403
+    assert "manage_acl" in editor.json()["detail"]
     hidden = people["carol"].post(
         f"/api/v1/documents/{document}/submit/", {"route": route}, format="json"
     )
