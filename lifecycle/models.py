@@ -9,6 +9,7 @@ bound to the version's SHA-256 and signed (`lifecycle.signatures`).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class StepMode(models.TextChoices):
@@ -115,7 +116,8 @@ class ApprovalTask(models.Model):
     step = models.PositiveIntegerField()
     principal = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=TaskStatus.choices, default=TaskStatus.PENDING)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the step that creates the task, with `due_at` counted from the same moment.
+    created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

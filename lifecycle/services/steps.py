@@ -25,7 +25,7 @@ def start_step(run: RouteRun, index: int) -> None:
     hours = step.get("deadline_hours")
     due_at = now + timedelta(hours=hours) if hours else None
     ApprovalTask.objects.bulk_create(
-        ApprovalTask(run=run, step=index, principal=principal, due_at=due_at)
+        ApprovalTask(run=run, step=index, principal=principal, created_at=now, due_at=due_at)
         for principal in step["approvers"]
     )
     grant_review(

@@ -3,6 +3,7 @@ status machine moves the document, steps complete by their mode, and a document 
 keeps still."""
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -327,3 +328,17 @@ def test_a_group_task_decided_by_one_member_is_closed_to_the_others(
     assert status_of(alice, document) == "in_review"  # bob's task is still open
     assert decide(bob, task_for(bob, document)).status_code == 201
     assert status_of(alice, document) == "approved"
+
+
+def test_a_tasks_due_time_follows_its_steps_deadline(people: dict[str, APIClient]) -> None:
+    alice, bob, carol = people["alice"], people["bob"], people["carol"]
+    document = _document(alice)
+    route = make_route(
+        alice, "R", step("A", "user:bob", deadline_hours=48), step("B", "group:legal", mode="any")
+    )
+    submit(alice, document, route)
+    (task,) = inbox(bob)
+    created = datetime.fromisoformat(task["created_at"])
+    assert datetime.fromisoformat(task["due_at"]) - created == timedelta(hours=48)
+    decide(bob, task["id"])
+    assert inbox(carol)[0]["due_at"] is None  # no deadline on that step
