@@ -37,6 +37,13 @@ def end_review(*, run_id: int) -> None:
     ReviewGrant.objects.filter(run_id=run_id).delete()
 
 
+def move_review(*, run_id: int, from_principal: str, to_principal: str) -> None:
+    """An approver's task went to another principal: so does the grant."""
+    ReviewGrant.objects.filter(run_id=run_id, principal=from_principal).update(
+        principal=to_principal
+    )
+
+
 def _document_ids(user: Any, permission: str) -> QuerySet[Any] | None:
     if permission not in REVIEW_PERMISSIONS:
         return None

@@ -13,12 +13,14 @@ from lifecycle.api.serializers import (
     DECISION_SCHEMA,
     DecideSerializer,
     InboxTaskSerializer,
+    ReassignSerializer,
     RouteRunSerializer,
     SignOffSerializer,
     SubmitSerializer,
+    TaskSerializer,
     VerifySerializer,
 )
-from lifecycle.services import decisions, inbox, runs
+from lifecycle.services import decisions, inbox, reassign, runs
 
 
 def _run(run_id: int) -> Response:
@@ -120,6 +122,30 @@ class DecideView(APIView):
             comment=form.validated_data["comment"],
         )
         return Response(SignOffSerializer(sign_off).data, status=status.HTTP_201_CREATED)
+
+
+class ReassignView(APIView):
+    @extend_schema(
+        request=ReassignSerializer,
+        responses={
+            200: TaskSerializer,
+            **error_responses(
+                403,
+                409,
+                e403="Only the route's owner or an administrator reassigns.",
+                e409="The task is no longer open, or the principal has a task in its step.",
+            ),
+        },
+    )
+    def post(self, request: Request, task_id: int) -> Response:
+        """Hand an open task, and the access to the version under review, to another
+        principal."""
+        form = ReassignSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        task = reassign.reassign(
+            context=context_from(request), task_id=task_id, principal=form.validated_data["to"]
+        )
+        return Response(TaskSerializer(task).data)
 
 
 class VerifyRunView(APIView):

@@ -3,7 +3,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from lifecycle.api.steps import NAME_PATTERN, StepField, name_field
+from lifecycle.api.steps import NAME_PATTERN, PRINCIPAL_PATTERN, StepField, name_field
 from lifecycle.models import (
     ApprovalTask,
     Decision,
@@ -101,6 +101,12 @@ DECISION_SCHEMA = PolymorphicProxySerializer(
     },
     resource_type_field_name="decision",
 )
+
+
+class ReassignSerializer(serializers.Serializer[Any]):
+    to = serializers.RegexField(
+        PRINCIPAL_PATTERN, max_length=200, help_text="The principal the task goes to."
+    )
 
 
 class SignOffSerializer(serializers.ModelSerializer[SignOff]):

@@ -5,6 +5,7 @@ from lifecycle.api.runs import (
     DecideView,
     DocumentRunsView,
     InboxView,
+    ReassignView,
     SubmitView,
     VerifyRunView,
     WithdrawView,
@@ -19,5 +20,6 @@ urlpatterns = [
     path("documents/<int:pk>/route-runs/", DocumentRunsView.as_view(), name="document-runs"),
     path("approvals/inbox/", InboxView.as_view(), name="approval-inbox"),
     path("approvals/<int:task_id>/decide/", DecideView.as_view(), name="approval-decide"),
+    path("approvals/<int:task_id>/reassign/", ReassignView.as_view(), name="approval-reassign"),
     path("route-runs/<int:pk>/verify/", VerifyRunView.as_view(), name="route-run-verify"),
 ]

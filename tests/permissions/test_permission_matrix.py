@@ -7,7 +7,7 @@ open to every authenticated caller by design).
 Approval routes: the world's `reviewed` document (alice's, in the folder) is in review along
 alice's `route`, its one step for `group:legal` (bob); `task` is that step's task, `run` the run.
 Only the submitter (or an administrator) withdraws; only an approver decides, never an
-administrator in another's name.
+administrator in another's name; the route's owner or an administrator reassigns.
 
 Moves are PATCHes with a `folder` or `parent`, so they have rows of their own in MOVES, as have
 the paths a legal hold must stop. A rule may name the audit event a successful call writes.
@@ -195,6 +195,12 @@ RULES: dict[tuple[str, str], Rule] = {
         body=lambda w: {"decision": "approve", "comment": ""},
         params={"task_id": "task"},
         event="approval.decide",
+    ),
+    ("POST", "/api/v1/approvals/{task_id}/reassign/"): Rule(
+        statuses(200, 403, 404, 403, 404, 404, 200),
+        body=lambda w: {"to": "user:eve"},
+        params={"task_id": "task"},
+        event="approval.reassign",
     ),
     # Folders.
     ("GET", FOLDER): Rule(READ),
