@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from tests.conftest import wait_for
 from tests.helpers import new_version, streamed, upload
 from tests.lifecycle.helpers import decide, make_route, step, submit, task_for
-from tests.permissions.acl_helpers import visible_ids
+from tests.permissions.acl_helpers import entry, grant, visible_ids
 
 pytestmark = pytest.mark.rolled_back
 
@@ -110,3 +110,17 @@ def test_an_approver_finds_the_document_in_search_while_the_step_runs(
     assert wait_for(lambda: hits() == [document], timeout=20)
     assert alice.post(f"/api/v1/documents/{document}/withdraw/").status_code == 200
     assert wait_for(lambda: hits() == [], timeout=20)
+
+
+def test_an_approver_denied_by_the_acl_still_reviews_the_version(
+    alice: APIClient, bob: APIClient
+) -> None:
+    """Whatever the ACL says: a deny naming the approver does not stop the review."""
+    document, _ = _reviewed(alice, step("Director", "user:bob"))
+    grant(alice, "documents", document, entry("user:bob", "view", "download", effect="deny"))
+    assert bob.get(f"/api/v1/documents/{document}/download/").status_code == 200
+    body = bob.get(f"/api/v1/documents/{document}/permissions/").json()
+    assert body["permissions"] == ["view", "download"]
+    assert ("view", "allow", "route") in {
+        (s["permission"], s["effect"], s["on"]) for s in body["sources"]
+    }
