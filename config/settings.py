@@ -5,6 +5,8 @@ under KONTOR_DATA_DIR. Production: each backing service is switched on by its va
 (DATABASE_URL, KONTOR_S3_ENDPOINT_URL, KONTOR_SEARCH_URL, CELERY_BROKER_URL).
 """
 
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 
@@ -30,6 +32,12 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Signs approval sign-offs (`lifecycle.signatures`). Derived from SECRET_KEY unless set, so a
+# deployment that rotates SECRET_KEY for sessions sets this one to keep old sign-offs verifiable.
+KONTOR_SIGNING_KEY = (
+    env.str("KONTOR_SIGNING_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"kontor sign-off key", hashlib.sha256).hexdigest()
+)
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- Hosts and HTTPS (limits issue) ---------------------------------------------------------
@@ -299,7 +307,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets sharing a field name get names of their own.
     "ENUM_NAME_OVERRIDES": {
+        "StepModeEnum": "lifecycle.models.StepMode",
+        "RunStatusEnum": "lifecycle.models.RunStatus",
+        "TaskStatusEnum": "lifecycle.models.TaskStatus",
         "DocumentStatusEnum": "repository.models.DocumentStatus",
         "LeadStatusEnum": "crm.models.LeadStatus",
         "LeadWritableStatusEnum": "crm.models.WRITABLE_LEAD_STATUSES",

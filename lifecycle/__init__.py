@@ -1,1 +1,2 @@
-"""Arrives with its issue; the package exists so the layout is stable."""
+"""Approval routes: versioned routes (`models`), their runs, tasks and signed sign-offs; use
+cases in `services`, the REST face in `api`. Split across layers, so this imports nothing."""

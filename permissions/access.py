@@ -12,6 +12,7 @@ from core.errors import Forbidden, NotFound
 from permissions.codes import Permission
 from permissions.middleware import current_request
 from permissions.principals import has_role, is_admin
+from permissions.review import reviewed_versions
 from permissions.selectors import can, can_on_folder, documents_for, folders_for
 from repository.models import Document, Folder
 
@@ -82,6 +83,32 @@ def get_document(
             code="permission_denied",
         )
     return document
+
+
+def require_version(user: Any, document: Any, version: Any, permission: str) -> None:
+    """403 when `user` reaches the document only as an approver (`permissions.review`) and
+    `version` is not the one under review."""
+    allowed = reviewed_versions(user, document, permission)
+    if allowed is None or version.pk in allowed:
+        return
+    record_refusal(
+        user,
+        object_type="document",
+        object_id=document.pk,
+        permission=permission,
+        reason="not_the_version_under_review",
+    )
+    raise Forbidden(
+        "As an approver you may open only the version under review.", code="permission_denied"
+    )
+
+
+def versions_visible_to(user: Any, document: Any) -> Any:
+    """The document's versions `user` may list: all, or for an approver reaching it only
+    through a review the version under review."""
+    versions = document.versions.all()
+    allowed = reviewed_versions(user, document, Permission.VIEW)
+    return versions if allowed is None else versions.filter(pk__in=allowed)
 
 
 def get_folder(

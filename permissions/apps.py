@@ -12,3 +12,9 @@ class PermissionsConfig(AppConfig):
         for triggers in (TRIGGERS, TOKEN_TRIGGERS):
             post_migrate.connect(triggers.reinstall_after_migrate, sender=self, weak=False)
         trigger_check.register(self.label, TRIGGERS, TOKEN_TRIGGERS)
+        # Approvers of a running route step view and download the version under review. Imported
+        # here: the module reads models, which are loaded only once the apps are ready.
+        from permissions.review import ROUTE
+        from permissions.selectors import register_grant_source
+
+        register_grant_source(ROUTE)

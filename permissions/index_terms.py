@@ -57,11 +57,11 @@ def terms_of(ranks: dict[str, int]) -> list[str]:
     return sorted(terms)
 
 
-def _owner_and_sources(document: Any, owner: str | None) -> dict[str, int]:
+def _owner_and_sources(owner: str | None, viewers: set[str]) -> dict[str, int]:
     ranks: dict[str, int] = {}
     if owner is not None:
         ranks[user_principal(owner)] = _rank(OWNER_LEVEL, Effect.ALLOW)
-    for principal in grant_source_viewers(document):
+    for principal in viewers:
         ranks[principal] = _rank(OWNER_LEVEL, Effect.ALLOW)
     return ranks
 
@@ -70,7 +70,7 @@ def document_ranks(document: Any) -> dict[str, int]:
     """The lowest view rank of each principal on one document, from the rule's own ranking."""
     acl = AccessControlList.objects.filter(document=document).first()
     owner = document.owner.get_username() if acl is None or acl.owner_rights else None
-    ranks = _owner_and_sources(document, owner)
+    ranks = _owner_and_sources(owner, grant_source_viewers([document.pk]).get(document.pk, set()))
     for item in ranked_entries(document, is_document=True):
         if item.source.permission == Permission.VIEW:
             # `ranked_entries` counts the document as level 0; here owners come first.
@@ -106,12 +106,13 @@ def index_terms_many(documents: Iterable[Any]) -> dict[int, list[str]]:
         )
     )
     inherited = _folder_ranks({document.folder_id for document in plain})
+    viewers = grant_source_viewers([document.pk for document in plain])
     terms: dict[int, list[str]] = {}
     for document in documents:
         if document.pk in with_own_acl:
             terms[document.pk] = index_terms(document)
             continue
-        ranks = _owner_and_sources(document, owners[document.owner_id])
+        ranks = _owner_and_sources(owners[document.owner_id], viewers.get(document.pk, set()))
         for principal, rank in inherited.get(document.folder_id, {}).items():
             _keep_lowest(ranks, principal, rank)
         terms[document.pk] = terms_of(ranks)

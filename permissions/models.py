@@ -173,3 +173,32 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempts} attempts under {self.key[:12]}"
+
+
+class ReviewGrant(models.Model):
+    """View and download of one document version, held by an approver principal of a running
+    route step (`permissions.review`).
+
+    The lifecycle writes these rows when a step starts and removes them when it ends, in the
+    same transaction; the permission rule reads them as the `route` grant source, so the rule
+    needs nothing from the lifecycle itself. `run_id` is the lifecycle's run, kept as a plain
+    number: this layer knows no runs.
+    """
+
+    document = models.ForeignKey(
+        "repository.Document", on_delete=models.CASCADE, related_name="review_grants"
+    )
+    version = models.ForeignKey("repository.Version", on_delete=models.CASCADE, related_name="+")
+    principal = models.CharField(max_length=200)
+    run_id = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["principal", "document"], name="review_grant_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run_id", "principal"], name="unique_review_grant_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} reviews document {self.document_id} (run {self.run_id})"

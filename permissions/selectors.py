@@ -31,7 +31,7 @@ entries decide, for the effective-permissions answer) and `permissions.index_ter
 as search terms, property-tested against `documents_for()`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,14 +59,15 @@ class GrantSource:
     """Another reason than the ACL to hold a permission (e.g. `route` for approvers).
 
     `document_ids(user, permission)` returns a queryset of document ids (or None for none);
-    `viewers(document)` the principals that may view a document through this source. The
+    `viewers(document_ids)` the principals that may view each of these documents through this
+    source (one query for many documents: the indexer asks for a batch). The
     queryset's SQL must not depend on data an ACL write would not change: `visible_rows`
     keeps the compiled SQL until the ACL generation token changes, and runs it live.
     """
 
     name: str
     document_ids: Callable[[Any, str], QuerySet[Any] | None]
-    viewers: Callable[[Any], Iterable[str]]
+    viewers: Callable[[list[int]], dict[int, set[str]]]
 
 
 _grant_sources: dict[str, GrantSource] = {}
@@ -86,11 +87,12 @@ def extra_grant_filter(user: Any, permission: str) -> Q:
     return condition
 
 
-def grant_source_viewers(document: Any) -> set[str]:
-    """Principals the grant sources let view the document (for the search index)."""
-    viewers: set[str] = set()
+def grant_source_viewers(document_ids: list[int]) -> dict[int, set[str]]:
+    """Principals the grant sources let view each document (for the search index)."""
+    viewers: dict[int, set[str]] = {}
     for source in _grant_sources.values():
-        viewers.update(source.viewers(document))
+        for document_id, principals in source.viewers(document_ids).items():
+            viewers.setdefault(document_id, set()).update(principals)
     return viewers
 
 

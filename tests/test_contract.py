@@ -8,8 +8,9 @@ methods answered 405 with `Allow`; chains of calls (its stateful phase, links in
 that what was created can be read and what was deleted is gone. Only `max_response_time` is
 off: it needs a limit, and the shared test machine gives no steady one.
 
-Path parameters name real objects (a folder, two documents, one of them held, a link, a group,
-a user, a hold) in about two examples of three, so operations are exercised past their 404; the
+Path parameters name real objects (a folder, three documents, one of them held and one in
+review along a route whose approver is the caller, a link, a group, a user, a hold, the route,
+its run and its task) in about two examples of three, so operations are exercised past their 404; the
 rest are what schemathesis generates. Examples per operation are bounded and derandomized.
 """
 
@@ -148,6 +149,8 @@ UNFORESEEABLE_REFUSALS = {
     "not_found",
     "unknown_principal",
     "invalid_json_schema",
+    # a quorum larger than the users a step names: a rule across two fields
+    "unreachable_quorum",
     "beyond_result_window",
     # custom CRM fields: their codes, types and required ones are data administrators define
     "invalid_fields",
@@ -210,6 +213,9 @@ class World:
     groups: list[str]
     usernames: list[str]
     crm: dict[str, list[int]]
+    routes: list[int]
+    runs: list[int]
+    tasks: list[int]
 
     def objects_for(self, path: str, name: str) -> list[Any]:
         if name == "link_id":
@@ -226,6 +232,12 @@ class World:
             return self.holds
         if path.startswith("/api/v1/crm/"):
             return self.crm[path.split("/")[4]]
+        if path.startswith("/api/v1/routes/"):
+            return self.routes
+        if path.startswith("/api/v1/route-runs/"):
+            return self.runs
+        if path.startswith("/api/v1/approvals/"):
+            return self.tasks
         raise AssertionError(f"no objects for {name} in {path}: add them to World")
 
 
@@ -299,17 +311,31 @@ def seed_world(role: str) -> World:
     hold = LegalHold.objects.create(
         object_type=HoldTarget.DOCUMENT, object_id=held, reason="audit", placed_by=keeper
     )
+    route = client.post(
+        "/api/v1/routes/",
+        {
+            "name": "Sign-off",
+            "steps": [{"name": "Review", "approvers": [f"user:{caller}"], "mode": "any"}],
+        },
+        format="json",
+    ).json()["id"]
+    reviewed = _upload(client, b"a contract in review", folder=folder)
+    run = client.post(f"/api/v1/documents/{reviewed}/submit/", {"route": route}, format="json")
+    assert run.status_code == 201, run.content
     CALLER["token"] = Token.objects.create(user=caller).key
     return World(
         crm=_seed_crm(client, keeper),
         caller=caller,
-        documents=[free, held],
+        documents=[free, held, reviewed],
         folders=[folder],
         holds=[hold.pk],
         links=[link],
         groups=["staff"],
         # Not the caller: an administrator deactivating themselves ends the run's access.
         usernames=["pavel"],
+        routes=[route],
+        runs=[run.json()["id"]],
+        tasks=[task["id"] for task in run.json()["steps"][0]["tasks"]],
     )
 
 

@@ -24,6 +24,7 @@ from repository.outbox import document_changed
 from repository.services.holds import ensure_not_held
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
+from repository.status import change_status
 from repository.tasks import inline_text, queue_text_extraction
 
 
@@ -167,23 +168,40 @@ def ensure_not_locked_by_other(document: Document, user: Any) -> None:
         raise Conflict(f"The document is locked by {holder}.", "locked", locked_by=holder)
 
 
+def ensure_not_in_review(document: Document, doing: str) -> None:
+    """A document in an approval route keeps the version, place and life its approvers see."""
+    if document.status == DocumentStatus.IN_REVIEW:
+        raise Conflict(
+            f"The document is in an active approval route: it cannot {doing} until the route "
+            "ends or its submitter withdraws it.",
+            code="in_review",
+        )
+
+
 def add_version(
     *, context: RequestContext, document: Document, upload: Any, comment: str = ""
 ) -> Version:
     get_document(context.user, document.pk, Permission.EDIT)
     require_valid_text(comment=comment)
+    ensure_not_in_review(document, "take a new version")
     checked = check_upload(upload)
     ensure_not_locked_by_other(document, context.user)
     text = _read_text_now(checked)  # before storing: a blob folder takes the file over
     store_checked(checked)
     with transaction.atomic():
         document = lock_for_update(document)
+        ensure_not_in_review(document, "take a new version")
         ensure_not_locked_by_other(document, context.user)
         version = _write_version(document, checked, context, comment=comment, text=text)
         if document.status == DocumentStatus.APPROVED:
-            # A new version of an approved document starts its review again.
-            document.status = DocumentStatus.DRAFT
-            document.save(update_fields=["status", "updated_at"])
+            # The approved version stays as it was; the new one starts its review again.
+            document = change_status(
+                context=context,
+                document=document,
+                target=DocumentStatus.DRAFT,
+                by="new_version",
+                reason=f"version {version.number}",
+            )
         record(
             context,
             "document.version",
@@ -220,6 +238,7 @@ def update_document(
         if _moves(document, changes):
             if not checked_move:
                 raise Conflict("The document moved meanwhile; try again.", code="stale")
+            ensure_not_in_review(document, "be moved")
             ensure_not_held(document)
             destination = changes["folder"]
             details["moved"] = {
@@ -259,8 +278,7 @@ def delete_document(*, context: RequestContext, document: Document) -> None:
     with transaction.atomic():
         document = lock_for_update(document)
         ensure_not_locked_by_other(document, context.user)
-        if document.status == DocumentStatus.IN_REVIEW:
-            raise Conflict("The document is in an active approval route.", code="in_review")
+        ensure_not_in_review(document, "be moved to the trash")
         ensure_not_held(document)
         document.is_deleted = True
         document.deleted_at = timezone.now()

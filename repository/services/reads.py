@@ -1,14 +1,15 @@
 """Reading a document is audited: opening it, downloading a version, reading a version's text.
 
 Each takes the acting user's context, checks the permission the read needs (`view`, or
-`download` for the bytes) and writes its audit event; the caller then serves what it answers.
+`download` for the bytes; an approver reaching the document through a route only for the version
+under review) and writes its audit event; the caller then serves what it answers.
 """
 
 from typing import Any
 
 from audit.record import RequestContext, record
 from core.errors import Invalid, NotFound
-from permissions.access import get_document
+from permissions.access import get_document, require_version
 from permissions.codes import Permission
 from repository.models import Document, Version
 
@@ -40,6 +41,7 @@ def download_version(*, context: RequestContext, document_id: Any, version: Any)
     """A version whose bytes the caller may download; recorded as `document.download`."""
     document: Document = get_document(context.user, document_id, Permission.DOWNLOAD)
     found = version_of(document, version)
+    require_version(context.user, document, found, Permission.DOWNLOAD)
     record(
         context,
         "document.download",
@@ -55,6 +57,7 @@ def read_text(*, context: RequestContext, document_id: Any, version: Any) -> Ver
     form, so recorded like a download (`document.text`), though `view` suffices."""
     document: Document = get_document(context.user, document_id)
     found = version_of(document, version)
+    require_version(context.user, document, found, Permission.VIEW)
     record(
         context,
         "document.text",

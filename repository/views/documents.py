@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from audit.record import context_from
 from core.api import DATE_OR_DATE_TIME, Pagination, error_responses
-from permissions.access import get_document
+from permissions.access import get_document, versions_visible_to
 from permissions.counts import count_documents_for
 from permissions.selectors import documents_for
 from repository import services
@@ -51,6 +51,9 @@ FILTER_PARAMETERS = [
 ]
 VERSION_PARAMETER = OpenApiParameter("version", int, description="version number; default current")
 LOCKED = "The document is locked by another user."
+LOCKED_OR_IN_REVIEW = "The document is locked by another user or in an active approval route."
+# Approvers reach a document in review through the route, for its version under review only.
+NOT_UNDER_REVIEW = "An approver asking for another version than the one under review."
 FOLDER_NOT_VISIBLE = "The folder named does not exist or is out of the caller's sight."
 UNDER_HOLD_OR_LOCKED = "Under legal hold, in an active approval route, or locked by another user."
 STORAGE_DOWN = "The document store is unavailable; nothing was saved."
@@ -160,7 +163,7 @@ class DocumentViewSet(viewsets.ViewSet):
         request={"multipart/form-data": VersionCreateSerializer},
         responses={
             201: VersionSerializer,
-            **error_responses(409, 503, e409=LOCKED, e503=STORAGE_DOWN),
+            **error_responses(409, 503, e409=LOCKED_OR_IN_REVIEW, e503=STORAGE_DOWN),
         },
         operation_id="documents_versions_create",
     )
@@ -168,7 +171,11 @@ class DocumentViewSet(viewsets.ViewSet):
     def versions(self, request: Request, pk: str) -> Response:
         if request.method == "GET":
             document = get_document(request.user, pk)
-            versions = document.versions.select_related("created_by").order_by("number")
+            versions = (
+                versions_visible_to(request.user, document)
+                .select_related("created_by")
+                .order_by("number")
+            )
             return Response(VersionSerializer(versions, many=True).data)
         document = get_document(request.user, pk)
         form = VersionCreateSerializer(data=request.data)
@@ -183,7 +190,10 @@ class DocumentViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[VERSION_PARAMETER],
-        responses={(200, "*/*"): DOWNLOAD, **error_responses(403)},
+        responses={
+            (200, "*/*"): DOWNLOAD,
+            **error_responses(403, e403=f"Without the `download` permission. {NOT_UNDER_REVIEW}"),
+        },
     )
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> StreamingHttpResponse:
@@ -224,7 +234,10 @@ class DocumentViewSet(viewsets.ViewSet):
             services.unlock_document(context=context, document=document)
         return Response(DocumentSerializer(get_document(request.user, pk)).data)
 
-    @extend_schema(parameters=[VERSION_PARAMETER], responses=TextSerializer)
+    @extend_schema(
+        parameters=[VERSION_PARAMETER],
+        responses={200: TextSerializer, **error_responses(403, e403=NOT_UNDER_REVIEW)},
+    )
     @action(detail=True, methods=["get"])
     def text(self, request: Request, pk: str) -> Response:
         version = services.read_text(

@@ -8,6 +8,11 @@ CRM: the world's lead, contact, company and deal are alice's, shared with `group
 those who see a record change it; its owner and administrators delete it; everyone else gets
 404. Pipelines and custom fields are read by everyone and written by administrators.
 
+Approval routes: the world's `reviewed` document (alice's, in the folder) is in review along
+alice's `route`, its one step for `group:legal` (bob); `task` is that step's task, `run` the run.
+Only the submitter (or an administrator) withdraws; only an approver decides, never an
+administrator in another's name; the route's owner or an administrator reassigns.
+
 Moves are PATCHes with a `folder` or `parent`, so they have rows of their own in MOVES, as have
 the paths a legal hold must stop. A rule may name the audit event a successful call writes.
 
@@ -197,6 +202,18 @@ RULES: dict[tuple[str, str], Rule] = {
         PUBLIC_201, body=lambda w: {"name": f"new {w['tag']}"}, event="folder.create"
     ),
     ("GET", "/api/v1/search/"): Rule(PUBLIC_200, query="?q=matrix"),
+    ("GET", "/api/v1/routes/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/routes/"): Rule(
+        PUBLIC_201,
+        body=lambda w: {
+            "name": "new",
+            "steps": [{"name": "one", "approvers": ["user:bob"], "mode": "all"}],
+        },
+        event="route.create",
+    ),
+    ("GET", "/api/v1/routes/{pk}/"): Rule(PUBLIC_200, params={"pk": "route"}),
+    ("GET", "/api/v1/routes/{pk}/versions/"): Rule(PUBLIC_200, params={"pk": "route"}),
+    ("GET", "/api/v1/approvals/inbox/"): Rule(PUBLIC_200),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
     ("POST", "/api/v1/users/"): Rule(
@@ -241,6 +258,38 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", DOC + "links/{link_id}/"): Rule(needs(204), params={"link_id": "link"}),
     ("POST", DOC + "lock/"): Rule(needs(200)),
     ("DELETE", DOC + "lock/"): Rule(needs(200)),
+    # Approval routes.
+    ("PUT", "/api/v1/routes/{pk}/"): Rule(
+        statuses(200, 403, 403, 403, 403, 403, 200),
+        body=lambda w: {
+            "name": "edited",
+            "steps": [{"name": "one", "approvers": ["user:eve"], "mode": "all"}],
+        },
+        params={"pk": "route"},
+        event="route.edit",
+    ),
+    ("POST", DOC + "submit/"): Rule(
+        needs(201), body=lambda w: {"route": w["route"]}, event="route.submit"
+    ),
+    ("POST", DOC + "withdraw/"): Rule(
+        statuses(200, 403, 404, 403, 404, 404, 200),
+        params={"pk": "reviewed"},
+        event="route.withdraw",
+    ),
+    ("GET", DOC + "route-runs/"): Rule(READ, params={"pk": "reviewed"}),
+    ("GET", "/api/v1/route-runs/{pk}/verify/"): Rule(READ, params={"pk": "run"}),
+    ("POST", "/api/v1/approvals/{task_id}/decide/"): Rule(
+        statuses(403, 201, 404, 403, 404, 404, 403),
+        body=lambda w: {"decision": "approve", "comment": ""},
+        params={"task_id": "task"},
+        event="approval.decide",
+    ),
+    ("POST", "/api/v1/approvals/{task_id}/reassign/"): Rule(
+        statuses(200, 403, 404, 403, 404, 404, 200),
+        body=lambda w: {"to": "user:eve"},
+        params={"task_id": "task"},
+        event="approval.reassign",
+    ),
     # Folders.
     ("GET", FOLDER): Rule(READ),
     ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}, event="folder.update"),
@@ -279,9 +328,10 @@ def _into(key: str, field: str) -> Callable[[dict[str, Any]], Any]:
     return lambda world: {field: world[key]}
 
 
-# Variants of the operations above. The world's `other` document is under a legal hold, and
-# the world's folder holds it; `own_folder` is a folder the caller owns (made for each caller);
-# `viewed_folder` one that the owner lets `legal` and `sales` view, no more.
+# Variants of the operations above. The world's `other` document is under a legal hold and its
+# `reviewed` document in an approval route; the world's folder holds both; `own_folder` is a
+# folder the caller owns (made for each caller); `viewed_folder` one that the owner lets `legal`
+# and `sales` view, no more.
 NOT_VIEWED_DESTINATION = statuses(200, 403, 404, 403, 404, 404, 200)
 MOVES: dict[str, tuple[str, str, Rule]] = {
     "a document into the caller's folder": (
@@ -334,6 +384,26 @@ MOVES: dict[str, tuple[str, str, Rule]] = {
         Rule(needs(409), body=_into("own_folder", "folder"), params={"pk": "other"}),
     ),
     "a held document to the trash": ("DELETE", DOC, Rule(needs(409), params={"pk": "other"})),
+    "a document in review": (
+        "PATCH",
+        DOC,
+        Rule(needs(409), body=_into("own_folder", "folder"), params={"pk": "reviewed"}),
+    ),
+    "a document in review to the trash": (
+        "DELETE",
+        DOC,
+        Rule(needs(409), params={"pk": "reviewed"}),
+    ),
+    "a new version of a document in review": (
+        "POST",
+        DOC + "versions/",
+        Rule(
+            needs(409),
+            body=lambda w: {"file": _file(f"v{w['tag']}")},
+            multipart=True,
+            params={"pk": "reviewed"},
+        ),
+    ),
     "a folder holding a held document": (
         "PATCH",
         FOLDER,
@@ -388,6 +458,18 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         {"entity": "lead", "code": f"f{tag}", "label": "F", "type": "string"},
         format="json",
     ).json()["id"]
+    route = alice.post(
+        "/api/v1/routes/",
+        {
+            "name": f"R{tag}",
+            "steps": [{"name": "Legal", "approvers": ["group:legal"], "mode": "any"}],
+        },
+        format="json",
+    ).json()["id"]
+    reviewed = make_document(alice, f"reviewed{tag}", folder)
+    run = alice.post(f"/api/v1/documents/{reviewed}/submit/", {"route": route}, format="json")
+    assert run.status_code == 201, run.content
+    (task,) = run.json()["steps"][0]["tasks"]
     return {
         **crm,
         "pipeline": pipeline,
@@ -401,6 +483,10 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "username": "eve",
         "group": "legal",
         "tag": tag,
+        "route": route,
+        "reviewed": reviewed,
+        "run": run.json()["id"],
+        "task": task["id"],
     }
 
 

@@ -41,7 +41,7 @@ def test_the_table_is_the_lifecycle_of_the_contract() -> None:
 @pytest.mark.parametrize("move", MOVES, ids=lambda m: f"{m.source}->{m.target}")
 def test_a_legal_move_writes_the_status_its_audit_event_and_an_outbox_row(move: Move) -> None:
     document, context = _document(move.source)
-    change_status(context=context, document=document, target=move.target, reason="why")
+    change_status(context=context, document=document, target=move.target, by=move.by, reason="why")
     document.refresh_from_db()
     assert document.status == move.target
     event = AuditEvent.objects.get(action="document.status")
@@ -60,7 +60,7 @@ def test_a_legal_move_writes_the_status_its_audit_event_and_an_outbox_row(move: 
 def test_an_illegal_move_is_a_conflict_and_changes_nothing(source: str, target: str) -> None:
     document, context = _document(source)
     with pytest.raises(DomainError) as refused:
-        change_status(context=context, document=document, target=target, reason="why")
+        change_status(context=context, document=document, target=target, by="route", reason="why")
     assert refused.value.status == 409
     assert refused.value.code == "illegal_status_change"
     document.refresh_from_db()
@@ -73,8 +73,24 @@ def test_the_move_starts_from_the_stored_status_not_the_callers_copy() -> None:
     """A stale copy cannot replay a move the row has already made."""
     document, context = _document(DocumentStatus.DRAFT)
     stale = Document.objects.get(pk=document.pk)
-    change_status(context=context, document=document, target="in_review", reason="submitted")
+    change_status(
+        context=context, document=document, target="in_review", by="submitter", reason="submitted"
+    )
     stale.status = DocumentStatus.DRAFT
     with pytest.raises(DomainError):
-        change_status(context=context, document=stale, target="in_review", reason="again")
+        change_status(
+            context=context, document=stale, target="in_review", by="submitter", reason="again"
+        )
     assert AuditEvent.objects.filter(action="document.status").count() == 1
+
+
+def test_a_legal_move_made_by_another_than_the_table_names_is_refused() -> None:
+    """Approval is the route's move: a submitter cannot approve their own document."""
+    document, context = _document(DocumentStatus.IN_REVIEW)
+    with pytest.raises(DomainError) as refused:
+        change_status(
+            context=context, document=document, target="approved", by="submitter", reason="mine"
+        )
+    assert refused.value.code == "illegal_status_change"
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.IN_REVIEW

@@ -1,0 +1,1 @@
+"""Use cases of approval routes: define and edit routes, submit, withdraw, decide, verify."""

@@ -1,0 +1,23 @@
+"""The approver's inbox: open tasks of the caller's principals (self, groups, roles), newest
+first, less those of steps the caller has decided already."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from lifecycle.models import ApprovalTask, RunStatus, SignOff, TaskStatus
+from permissions.principals import principals_of
+
+
+def inbox(*, actor: Any) -> QuerySet[ApprovalTask]:
+    decided = SignOff.objects.filter(run=OuterRef("run"), step=OuterRef("step"), actor=actor)
+    return (
+        ApprovalTask.objects.filter(
+            principal__in=principals_of(actor),
+            status=TaskStatus.PENDING,
+            run__status=RunStatus.RUNNING,
+        )
+        .exclude(Exists(decided))
+        .select_related("run__document", "run__route_version", "run__version")
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,79 @@
+"""Reassigning an open task to another principal: the route's owner or an administrator hands
+an approver's task (and with it the access to the version under review) to someone else."""
+
+from typing import Any
+
+from django.db import transaction
+
+from audit.record import RequestContext, record
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from lifecycle.models import ApprovalTask, RouteRun, TaskStatus
+from permissions.access import MAX_ID, record_refusal
+from permissions.acl import unknown_principals
+from permissions.principals import is_admin
+from permissions.review import move_review
+from permissions.selectors import documents_for
+from repository.models import Document
+from repository.outbox import document_changed
+
+
+def _task(actor: Any, task_id: Any) -> ApprovalTask:
+    """The task if `actor` owns its route or administers; 403 if they may see its document,
+    else 404."""
+    try:
+        pk = int(task_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    task = (
+        ApprovalTask.objects.select_related("run__route_version__route").filter(pk=pk).first()
+        if 0 < pk <= MAX_ID
+        else None
+    )
+    if task is None:
+        raise NotFound("No such approval task.")
+    if task.run.route_version.route.owner_id == actor.pk or is_admin(actor):
+        return task
+    if not documents_for(actor).filter(pk=task.run.document_id).exists():
+        raise NotFound("No such approval task.")
+    record_refusal(
+        actor,
+        object_type="approval_task",
+        object_id=task.pk,
+        permission="reassign",
+        reason="not_route_owner",
+    )
+    raise Forbidden(
+        "Only the route's owner or an administrator reassigns a task.", code="not_owner"
+    )
+
+
+def reassign(*, context: RequestContext, task_id: Any, principal: str) -> ApprovalTask:
+    task = _task(context.user, task_id)
+    if unknown_principals({principal}):
+        raise Invalid({"to": [f"Unknown principal: {principal}."]}, code="unknown_principal")
+    with transaction.atomic():
+        # The order every lifecycle change takes: the document row, then the run.
+        Document.objects.select_for_update().get(pk=task.run.document_id)
+        run = RouteRun.objects.select_for_update().get(pk=task.run_id)
+        task = ApprovalTask.objects.get(pk=task.pk)
+        if not run.is_running or task.status != TaskStatus.PENDING:
+            raise Conflict("This task is no longer open.", code="task_closed")
+        if task.principal == principal:
+            return task
+        if ApprovalTask.objects.filter(run=run, step=task.step, principal=principal).exists():
+            raise Conflict(
+                f"{principal} already has a task in this step.", code="already_an_approver"
+            )
+        previous = task.principal
+        task.principal = principal
+        task.save(update_fields=["principal"])
+        move_review(run_id=run.pk, from_principal=previous, to_principal=principal)
+        document_changed(run.document_id)  # who may view it changed: reindex its view terms
+        record(
+            context,
+            "approval.reassign",
+            object_type="document",
+            object_id=run.document_id,
+            details={"run": run.pk, "task": task.pk, "from": previous, "to": principal},
+        )
+    return task
