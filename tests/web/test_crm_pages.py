@@ -1,9 +1,11 @@
 """The CRM pages: lists, record pages, forms and the lead's conversion, through the API's services."""
 
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -16,11 +18,16 @@ from tests.web.pages import (
     errors_of,
     page_client,
     signed_in,
-    submit,
     text,
 )
+from tests.web.pages import submit as _submit
 
 pytestmark = pytest.mark.rolled_back
+
+
+def submit(client: Client, page: str, action: str, fields: dict[str, Any]) -> Any:
+    return _submit(client, page, action, fields)
+
 
 KINDS = ("leads", "contacts", "companies", "deals")
 
@@ -40,7 +47,7 @@ def test_the_owner_sees_lists_and_pages_and_a_stranger_the_404_page(
     ids = _records(alice)
     owner = page_client(users["alice"])
     stranger = page_client(users["bob"])
-    assert owner.get("/crm/").url == "/crm/leads/"
+    assert owner.get("/crm/")["Location"] == "/crm/leads/"
     for kind, record_id in ids.items():
         listing = owner.get(f"/crm/{kind}/")
         assert listing.status_code == 200
@@ -161,7 +168,7 @@ def test_converting_a_lead_on_its_page_creates_contact_company_and_deal(
     assert linked.status_code == 201, linked.content
     client = page_client(users["alice"])
     page = text(client.get(f"/crm/leads/{lead}/"))
-    assert 'href="/documents/' in page and "Request letter" in page
+    assert f'href="/documents/{letter}/"' in page and "Request letter" in page
     step = text(client.get(f"/crm/leads/{lead}/convert/"))  # the dialog without script
     assert "<dialog" in step and " open " in step and "Convert lead" in buttons(step)
     assert "Convert" not in buttons(step)  # only "Convert lead" while the dialog is open
@@ -201,7 +208,6 @@ def test_a_missing_required_field_is_asked_for_in_the_dialog(
     define(admin, "company", "tin", required=True, label="TIN")
     lead = create(alice, "leads", title="Office move", name="Ann", company_title="Acme")["id"]
     client = page_client(users["alice"])
-    page = text(client.get(f"/crm/leads/{lead}/"))
     chosen = {"create": ["contact", "company", "deal"]}
 
     asked = submit(client, f"/crm/leads/{lead}/", f"/crm/leads/{lead}/conversion/", chosen)
@@ -235,7 +241,6 @@ def test_a_missing_required_field_is_asked_for_in_the_dialog(
 def test_a_conversion_without_a_target_and_junk(users: dict[str, User], alice: APIClient) -> None:
     lead = create(alice, "leads", title="Spam")["id"]
     client = page_client(users["alice"])
-    page = text(client.get(f"/crm/leads/{lead}/"))
     nothing = submit(client, f"/crm/leads/{lead}/", f"/crm/leads/{lead}/conversion/", {})
     assert nothing.status_code == 400 and "Create" in errors_of(nothing.content)
     junked = submit(client, f"/crm/leads/{lead}/", f"/crm/leads/{lead}/junk/", {})

@@ -26,6 +26,11 @@ from web.views.crm.records import converted_of, record_context, record_or_404
 
 TARGETS = (Entity.CONTACT, Entity.COMPANY, Entity.DEAL)
 VALUE_PREFIX = "values."
+INPUT_KINDS: dict[str, str] = {
+    FieldType.DATE: "date",
+    FieldType.BOOLEAN: "yes/no",
+    FieldType.LIST: "list",
+}
 
 
 @dataclass
@@ -72,9 +77,7 @@ def _asked(target: str, code: str, value: str) -> Asked:
     definition = _definitions(target).get(code)
     if definition is None:
         return Asked(target, code, code, "text", value)
-    kind = {FieldType.DATE: "date", FieldType.BOOLEAN: "yes/no", FieldType.LIST: "list"}.get(
-        definition.type, "text"
-    )
+    kind = INPUT_KINDS.get(definition.type, "text")
     choices = list_items(definition) if kind == "list" else []
     return Asked(target, code, definition.label, kind, value, choices)
 

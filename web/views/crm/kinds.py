@@ -45,9 +45,15 @@ def record_choices(user: Any, entity: str, keep: Any = None) -> list[tuple[str, 
     return [(str(record.pk), str(record)) for record in records]
 
 
+NAMED_IN_FORMS: dict[str, list[str]] = {
+    Entity.CONTACT: ["company"],
+    Entity.DEAL: ["contact", "company"],
+}
+
+
 def related_choices(user: Any, entity: str, record: Any = None) -> dict[str, list[tuple[str, str]]]:
     """The other records a form of `entity` may name: a contact's company, a deal's both."""
-    names = {Entity.CONTACT: ["company"], Entity.DEAL: ["contact", "company"]}.get(entity, [])
+    names = NAMED_IN_FORMS.get(entity, [])
     return {name: record_choices(user, name, getattr(record, f"{name}_id", None)) for name in names}
 
 

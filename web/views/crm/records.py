@@ -160,11 +160,15 @@ def _linked(user: Any, entity: str, record_id: int | None) -> dict[str, Any] | N
     return {"kind": KINDS[entity], "url": KINDS[entity].url(record_id), "name": str(record)}
 
 
+# The records a record page links to, per kind.
+SHOWN_RELATED: dict[str, list[str]] = {
+    Entity.CONTACT: [Entity.COMPANY],
+    Entity.DEAL: [Entity.LEAD, Entity.CONTACT, Entity.COMPANY],
+}
+
+
 def related_of(user: Any, entity: str, record: Any) -> list[dict[str, Any]]:
-    names = {
-        Entity.CONTACT: [Entity.COMPANY],
-        Entity.DEAL: [Entity.LEAD, Entity.CONTACT, Entity.COMPANY],
-    }.get(entity, [])
+    names = SHOWN_RELATED.get(entity, [])
     links = [_linked(user, name, getattr(record, f"{name}_id")) for name in names]
     return [link for link in links if link is not None]
 
