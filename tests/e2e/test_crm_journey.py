@@ -6,10 +6,12 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from crm.models import Deal, Lead, LeadStatus
-from tests.e2e.browser import check_page, sign_in
+from tests.crm.helpers import create, define
+from tests.e2e.browser import check_accessibility, check_page, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -54,3 +56,32 @@ def test_a_new_lead_converts_into_a_contact_and_a_deal(page: Page, users: dict[s
     expect(page).to_have_url(re.compile(rf"/crm/deals/{Deal.objects.get().pk}/$"))
     expect(page.get_by_role("button", name="Generate document")).to_be_visible()
     expect(page.get_by_role("link", name="Ann Lee")).to_be_visible()
+
+
+def test_a_required_field_is_asked_for_in_the_dialog_and_the_lead_converts(
+    page: Page, users: dict[str, User], alice: APIClient, admin: APIClient
+) -> None:
+    """The company needs a TIN: the dialog comes back asking for it, then the lead converts."""
+    define(admin, "company", "tin", required=True, label="TIN")
+    lead = create(alice, "leads", title="Harbour offices", name="Ann", company_title="Acme Ltd")
+    sign_in(page, "alice", "alice-pass-1")
+    page.goto(f"/crm/leads/{lead['id']}/")
+
+    page.get_by_role("button", name="Convert", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Conversion")
+    dialog.get_by_role("checkbox", name="Company").check()
+    dialog.get_by_role("checkbox", name="Deal").check()
+    dialog.get_by_role("button", name="Convert lead", exact=True).click()
+
+    dialog = page.get_by_role("dialog", name="Conversion")
+    expect(dialog.get_by_role("alert")).to_contain_text("missing")
+    expect(dialog.get_by_role("checkbox", name="Company")).to_be_checked()
+    check_accessibility(page)
+    assert Lead.objects.get().status == LeadStatus.NEW
+    dialog.get_by_label("TIN").fill("7701234567")
+    dialog.get_by_role("button", name="Convert lead", exact=True).click()
+
+    converted = page.get_by_role("region", name="Converted into")
+    expect(converted.get_by_role("link", name="Acme Ltd")).to_be_visible()
+    converted.get_by_role("link", name="Acme Ltd").click()
+    expect(page.get_by_role("definition").filter(has_text="7701234567")).to_be_visible()
