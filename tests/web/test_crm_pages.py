@@ -248,3 +248,30 @@ def test_a_conversion_without_a_target_and_junk(users: dict[str, User], alice: A
     assert Lead.objects.get(pk=lead).status == LeadStatus.JUNK
     assert AuditEvent.objects.filter(action="lead.junk", object_id=str(lead)).exists()
     assert submit(client, f"/crm/leads/{lead}/", f"/crm/leads/{lead}/junk/", {}).status_code == 409
+
+
+def test_a_deal_moves_to_another_stage_and_names_only_visible_records(
+    users: dict[str, User], alice: APIClient, bob: APIClient
+) -> None:
+    deal = create(alice, "deals", title="Desks")["id"]
+    theirs = create(bob, "contacts", name="Bob's client")["id"]
+    client = page_client(users["alice"])
+    path = f"/crm/deals/{deal}/edit/"
+    form = text(client.get(path))
+    assert "Bob&#x27;s client" not in form  # another's contact is not offered
+    smuggled = submit(
+        client, path, path, {"title": "Desks", "stage": "won", "contact": str(theirs)}
+    )
+    assert smuggled.status_code == 400
+    assert Deal.objects.get(pk=deal).contact_id is None
+    saved = submit(
+        client,
+        path,
+        path,
+        {"title": "Desks", "stage": "won", "amount": "1200.50", "currency": "EUR"},
+    )
+    assert saved.status_code == 302
+    moved = Deal.objects.get(pk=deal)
+    assert moved.stage.code == "won" and str(moved.amount) == "1200.50"
+    page = text(client.get(f"/crm/deals/{deal}/"))
+    assert "<dt>Stage</dt><dd>Won</dd>" in page and "1200.50 EUR" in page
