@@ -11,8 +11,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from core.errors import Forbidden, NotFound
-from crm.models import MODELS, CrmRecord, Entity, RecordShare
+from core.errors import Forbidden, Invalid, NotFound
+from crm.models import MODELS, CrmRecord, Entity, LeadStatus, RecordShare
 from permissions.access import record_refusal
 from permissions.principals import is_admin, principals_of
 from permissions.selectors import documents_for
@@ -95,7 +95,11 @@ def shared_with(entity: str, record_ids: list[int]) -> dict[int, list[str]]:
 
 
 __all__ = [
+    "FILTERS",
+    "RELATED",
+    "SEARCHED",
     "Entity",
+    "filtered_records",
     "get_record",
     "linked_documents",
     "may_manage",
@@ -110,3 +114,56 @@ def linked_documents(user: Any, entity: str, record_id: int) -> QuerySet[Any]:
     the record)."""
     linked = DocumentLink.objects.filter(target_type=entity, target_id=record_id)
     return documents_for(user).filter(pk__in=linked.values("document_id")).order_by("id")
+
+
+ID_FILTER = {"type": "integer", "minimum": 1, "maximum": 2**62}
+
+# Per kind: the text fields `q` searches, and the filters its list takes (name -> lookup).
+SEARCHED: dict[str, tuple[str, ...]] = {
+    Entity.LEAD: ("title", "name", "last_name", "company_title", "email"),
+    Entity.CONTACT: ("name", "last_name", "email"),
+    Entity.COMPANY: ("title", "email"),
+    Entity.DEAL: ("title",),
+}
+FILTERS: dict[str, dict[str, tuple[str, Any]]] = {
+    Entity.LEAD: {"status": ("status", {"type": "string", "enum": LeadStatus.values})},
+    Entity.CONTACT: {"company": ("company_id", ID_FILTER)},
+    Entity.COMPANY: {},
+    Entity.DEAL: {
+        "pipeline": ("pipeline_id", ID_FILTER),
+        "stage": ("stage__code", {"type": "string"}),
+        "contact": ("contact_id", ID_FILTER),
+        "company": ("company_id", ID_FILTER),
+        "lead": ("lead_id", ID_FILTER),
+    },
+}
+RELATED: dict[str, tuple[str, ...]] = {
+    Entity.LEAD: ("owner",),
+    Entity.CONTACT: ("owner",),
+    Entity.COMPANY: ("owner",),
+    Entity.DEAL: ("owner", "stage"),
+}
+
+
+def filtered_records(entity: str, records: QuerySet[Any], params: Any) -> QuerySet[Any]:
+    """`records` narrowed by a list's query parameters (`q`, `owner` and the kind's filters);
+    a malformed filter answers 400. The API list and the pages run this one function."""
+    text = (params.get("q") or "").strip()
+    if text:
+        condition = Q()
+        for name in SEARCHED[entity]:
+            condition |= Q(**{f"{name}__icontains": text})
+        records = records.filter(condition)
+    owner = params.get("owner")
+    if owner:
+        records = records.filter(owner__username=owner)
+    for name, (lookup, schema) in FILTERS[entity].items():
+        raw = params.get(name)
+        if raw in (None, ""):
+            continue
+        if schema.get("type") == "integer" and not (raw.isdigit() and 0 < int(raw) <= 2**62):
+            raise Invalid({name: [f"'{raw}' is not an id."]})
+        if "enum" in schema and raw not in schema["enum"]:
+            raise Invalid({name: [f"One of {', '.join(schema['enum'])}."]})
+        records = records.filter(**{lookup: raw})
+    return records

@@ -101,3 +101,13 @@ def only_for(rule: Callable[[Any], None]) -> Callable[[View], View]:
         return login_required(guarded)
 
     return decorate
+
+
+def missing_fields(error: Exception) -> dict[str, list[str]]:
+    """What a refused action misses, per target (a lead conversion's 422 `missing_fields`),
+    so a page can ask for those fields; empty for any other refusal."""
+    if isinstance(error, DomainError) and error.code == "missing_fields":
+        missing = error.extra.get("missing")
+        if isinstance(missing, dict):
+            return {str(target): [str(name) for name in names] for target, names in missing.items()}
+    return {}

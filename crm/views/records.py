@@ -6,7 +6,6 @@ Lists are what `crm.selectors.records_for` lets the caller see; a record out of 
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -14,9 +13,16 @@ from rest_framework.response import Response
 
 from audit.record import context_from
 from core.api import Pagination, error_responses
-from core.errors import Invalid
-from crm.models import Entity, LeadStatus
-from crm.selectors import get_record, linked_documents, records_for, shared_with
+from crm.models import Entity
+from crm.selectors import (
+    FILTERS,
+    RELATED,
+    filtered_records,
+    get_record,
+    linked_documents,
+    records_for,
+    shared_with,
+)
 from crm.serializers import (
     CompanySerializer,
     CompanyWriteSerializer,
@@ -34,55 +40,6 @@ from crm.services import records as services
 
 NAMED_NOT_VISIBLE = "A record named does not exist or is out of the caller's sight."
 NOT_OWNER = "Only the record's owner or an administrator may delete or share it."
-ID_FILTER = {"type": "integer", "minimum": 1, "maximum": 2**62}
-
-# Per kind: the text fields `q` searches, and the filters its list takes (name -> lookup).
-SEARCHED: dict[str, tuple[str, ...]] = {
-    Entity.LEAD: ("title", "name", "last_name", "company_title", "email"),
-    Entity.CONTACT: ("name", "last_name", "email"),
-    Entity.COMPANY: ("title", "email"),
-    Entity.DEAL: ("title",),
-}
-FILTERS: dict[str, dict[str, tuple[str, Any]]] = {
-    Entity.LEAD: {"status": ("status", {"type": "string", "enum": LeadStatus.values})},
-    Entity.CONTACT: {"company": ("company_id", ID_FILTER)},
-    Entity.COMPANY: {},
-    Entity.DEAL: {
-        "pipeline": ("pipeline_id", ID_FILTER),
-        "stage": ("stage__code", {"type": "string"}),
-        "contact": ("contact_id", ID_FILTER),
-        "company": ("company_id", ID_FILTER),
-        "lead": ("lead_id", ID_FILTER),
-    },
-}
-RELATED: dict[str, tuple[str, ...]] = {
-    Entity.LEAD: ("owner",),
-    Entity.CONTACT: ("owner",),
-    Entity.COMPANY: ("owner",),
-    Entity.DEAL: ("owner", "stage"),
-}
-
-
-def _filtered(entity: str, records: QuerySet[Any], params: Any) -> QuerySet[Any]:
-    text = (params.get("q") or "").strip()
-    if text:
-        condition = Q()
-        for name in SEARCHED[entity]:
-            condition |= Q(**{f"{name}__icontains": text})
-        records = records.filter(condition)
-    owner = params.get("owner")
-    if owner:
-        records = records.filter(owner__username=owner)
-    for name, (lookup, schema) in FILTERS[entity].items():
-        raw = params.get(name)
-        if raw in (None, ""):
-            continue
-        if schema.get("type") == "integer" and not (raw.isdigit() and 0 < int(raw) <= 2**62):
-            raise Invalid({name: [f"'{raw}' is not an id."]})
-        if "enum" in schema and raw not in schema["enum"]:
-            raise Invalid({name: [f"One of {', '.join(schema['enum'])}."]})
-        records = records.filter(**{lookup: raw})
-    return records
 
 
 def _parameters(entity: str) -> list[OpenApiParameter]:
@@ -122,7 +79,9 @@ def record_viewset(
 
         @extend_schema(parameters=_parameters(entity), responses=read(many=True))
         def list(self, request: Request) -> Response:
-            records = _filtered(entity, records_for(request.user, entity), request.query_params)
+            records = filtered_records(
+                entity, records_for(request.user, entity), request.query_params
+            )
             records = records.select_related(*RELATED[entity]).order_by("-id")
             paginator = Pagination()
             page = paginator.paginate_queryset(records, request, view=self)

@@ -12,13 +12,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/placeholder.html", context)
 
 
-@login_required
-def crm(request: HttpRequest) -> HttpResponse:
-    context = {"heading": "CRM", "what": "leads, contacts, companies and deals", "when": "the CRM"}
-    return render(request, "web/placeholder.html", context)
-
-
 urlpatterns: list[URLPattern] = [
     path("inbox/", inbox, name="inbox"),
-    path("crm/", crm, name="crm"),
 ]

@@ -85,5 +85,42 @@ function kontorUploadForms(root) {
   });
 }
 
-document.addEventListener("DOMContentLoaded", function () { kontorUploadForms(document); });
-document.addEventListener("htmx:load", function (event) { kontorUploadForms(event.target); });
+// CRM: the lead's conversion dialog. A button with data-opens-dialog opens that <dialog> over the
+// page instead of loading the page with it open (what happens without script); a dialog the
+// server sent open (asking for missing fields) becomes modal, so focus stays inside it.
+function kontorDialogs(root) {
+  root.querySelectorAll("[data-opens-dialog]:not([data-wired])").forEach(function (button) {
+    button.setAttribute("data-wired", "");
+    var dialog = document.getElementById(button.getAttribute("data-opens-dialog"));
+    if (!dialog || typeof dialog.showModal !== "function") { return; }
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.showModal();
+    });
+  });
+  root.querySelectorAll("[data-closes-dialog]:not([data-wired])").forEach(function (link) {
+    link.setAttribute("data-wired", "");
+    var dialog = document.getElementById(link.getAttribute("data-closes-dialog"));
+    link.addEventListener("click", function (event) {
+      if (dialog && dialog.open && document.querySelector("[data-opens-dialog]")) {
+        event.preventDefault();
+        dialog.close();
+      }
+    });
+  });
+  root.querySelectorAll("dialog[data-show-modal][open]:not([data-wired])").forEach(function (dialog) {
+    dialog.setAttribute("data-wired", "");
+    if (typeof dialog.showModal !== "function") { return; }
+    dialog.close();
+    dialog.showModal();
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  kontorUploadForms(document);
+  kontorDialogs(document);
+});
+document.addEventListener("htmx:load", function (event) {
+  kontorUploadForms(event.target);
+  kontorDialogs(event.target);
+});
