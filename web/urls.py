@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from web.views import admin, audit, auth, documents, folders, placeholders, search
+from web.views import admin, approvals, audit, auth, documents, folders, placeholders, search
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *auth.urlpatterns,
@@ -11,5 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *search.urlpatterns,
     *audit.urlpatterns,
     *admin.urlpatterns,
+    *approvals.urlpatterns,
     *placeholders.urlpatterns,
 ]

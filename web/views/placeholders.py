@@ -7,18 +7,11 @@ from django.urls import URLPattern, path
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    context = {"heading": "Inbox", "what": "approval tasks", "when": "approval routes"}
-    return render(request, "web/placeholder.html", context)
-
-
-@login_required
 def crm(request: HttpRequest) -> HttpResponse:
     context = {"heading": "CRM", "what": "leads, contacts, companies and deals", "when": "the CRM"}
     return render(request, "web/placeholder.html", context)
 
 
 urlpatterns: list[URLPattern] = [
-    path("inbox/", inbox, name="inbox"),
     path("crm/", crm, name="crm"),
 ]
