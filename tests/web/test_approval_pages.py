@@ -296,3 +296,34 @@ def test_a_route_made_and_edited_on_the_page_versions_and_a_running_run_keeps_ve
     assert empty.status_code == 400
     assert client.get("/routes/999999/").status_code == 404
     assert alice.get(f"/api/v1/routes/{route}/").json()["version"] == 2
+
+
+def test_deciding_anothers_task_on_a_visible_document_is_refused(
+    people: dict[str, User], alice: APIClient
+) -> None:
+    """The submitter sees the document but the task is bob's: 403, and nothing is decided."""
+    document = _in_review(alice, step("Director", "user:bob"))
+    (task,) = _task_ids(text(page_client(people["bob"]).get("/inbox/")))
+    client = page_client(people["alice"])
+
+    refused = post_form(client, "/inbox/", f"/inbox/{task}/decide/", {"decision": "approve"})
+
+    assert refused.status_code == 403
+    assert "another approver" in errors_of(refused.content)
+    assert not SignOff.objects.exists() and status_of(alice, document) == "in_review"
+    assert AuditEvent.objects.filter(action="access_denied", actor_username="alice").exists()
+
+
+def test_the_inbox_pages_newest_first(
+    people: dict[str, User], alice: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("web.views.approvals.inbox.PAGE_SIZE", 2)
+    route = make_route(alice, "Quick", step("One", "user:bob"))
+    for title in ("First", "Second", "Third"):
+        submit(alice, api_document(alice, title.encode(), "t.txt", title=title), route)
+    bob = page_client(people["bob"])
+
+    first, second = text(bob.get("/inbox/")), text(bob.get("/inbox/?page=2"))
+
+    assert first.index(">Third</a>") < first.index(">Second</a>") and ">First<" not in first
+    assert ">First</a>" in second and "Page 2 of 2" in second

@@ -12,6 +12,7 @@ from lifecycle.services import decisions, runs
 from lifecycle.services import routes as route_services
 from permissions.principals import is_admin
 from repository.models import Document, DocumentStatus
+from repository.status import legal_move
 
 # The runs shown on the page, newest first (each with its steps and signed decisions).
 RUNS_SHOWN = 5
@@ -59,7 +60,10 @@ def approval_section(user: Any, document: Document, *, may_submit: bool) -> dict
         valid = {check.sign_off.pk: check.valid for check in checks}
         shown.append({"run": run, "steps": _steps(run, valid)})
     running: RouteRun | None = next((item["run"] for item in shown if item["run"].is_running), None)
-    offer_submit = may_submit and document.status == DocumentStatus.DRAFT
+    # The button shows when the status machine would take the submit (from a draft today).
+    offer_submit = may_submit and (
+        legal_move(document.status, DocumentStatus.IN_REVIEW, by="submitter") is not None
+    )
     return {
         "approval_runs": shown,
         "may_submit": offer_submit,
