@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from web.views import admin, audit, auth, crm, documents, folders, placeholders, search
+from web.views import admin, approvals, audit, auth, crm, documents, folders, search
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *auth.urlpatterns,
@@ -12,5 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *audit.urlpatterns,
     *admin.urlpatterns,
     *crm.urlpatterns,
-    *placeholders.urlpatterns,
+    *approvals.urlpatterns,
 ]

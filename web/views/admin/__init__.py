@@ -16,7 +16,6 @@ from web.views.admin import document_types, groups, roles, users
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [
     ("Journals", "registration journals"),
-    ("Routes", "approval routes"),
     ("Templates", "document templates"),
 ]
 

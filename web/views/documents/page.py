@@ -24,6 +24,7 @@ from repository import services
 from repository.models import Document, LinkTarget
 from web.forms.documents import EFFECT_CHOICES, PERMISSION_CHOICES
 from web.outcomes import ServiceError, service_error
+from web.views.approvals.section import approval_section
 from web.views.documents.listing import DUPLICATES_KEY, folder_labels
 
 HISTORY_EVENTS = 50
@@ -131,6 +132,11 @@ def render_document(
         "acl_error": acl_error,
         "is_records_manager": has_role(user, "records_manager"),
     }
+    context.update(
+        approval_section(
+            user, document, may_submit=may[Permission.EDIT] and may[Permission.MANAGE_ACL]
+        )
+    )
     if may[Permission.MANAGE_ACL]:
         explained_user, explanation, explain_error = _explanation(request, document)
         context.update(acl_rows(document))
