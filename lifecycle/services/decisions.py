@@ -27,10 +27,10 @@ from lifecycle.models import (
     TaskStatus,
 )
 from lifecycle.services.steps import end_step, start_step, steps_of
+from lifecycle.services.tasks import task_for
 from lifecycle.signatures import is_valid, sign, signed_fields
-from permissions.access import MAX_ID, get_document, record_refusal
+from permissions.access import MAX_ID, get_document
 from permissions.principals import principals_of
-from permissions.selectors import documents_for
 from repository.models import Document, DocumentStatus
 from repository.status import change_status
 
@@ -43,29 +43,16 @@ ENDINGS: dict[str, tuple[str, str, str]] = {
 
 def _task_for(actor: Any, task_id: Any) -> ApprovalTask:
     """The task if `actor` holds its principal; 403 if they may see its document, else 404."""
-    try:
-        pk = int(task_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    task = (
-        ApprovalTask.objects.select_related("run").filter(pk=pk).first()
-        if 0 < pk <= MAX_ID
-        else None
+    principals = principals_of(actor)
+    return task_for(
+        actor,
+        task_id,
+        related="run",
+        may_act=lambda task: task.principal in principals,
+        permission="decide",
+        reason="not_an_approver",
+        refusal=Forbidden("This task is another approver's.", code="not_your_task"),
     )
-    if task is None:
-        raise NotFound("No such approval task.")
-    if task.principal not in principals_of(actor):
-        if not documents_for(actor).filter(pk=task.run.document_id).exists():
-            raise NotFound("No such approval task.")
-        record_refusal(
-            actor,
-            object_type="approval_task",
-            object_id=task.pk,
-            permission="decide",
-            reason="not_an_approver",
-        )
-        raise Forbidden("This task is another approver's.", code="not_your_task")
-    return task
 
 
 def _step_complete(run: RouteRun, step: dict[str, Any]) -> bool:

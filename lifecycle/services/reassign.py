@@ -6,13 +6,12 @@ from typing import Any
 from django.db import transaction
 
 from audit.record import RequestContext, record
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Invalid
 from lifecycle.models import ApprovalTask, RouteRun, TaskStatus
-from permissions.access import MAX_ID, record_refusal
+from lifecycle.services.tasks import task_for
 from permissions.acl import unknown_principals
 from permissions.principals import is_admin
 from permissions.review import move_review
-from permissions.selectors import documents_for
 from repository.models import Document
 from repository.outbox import document_changed
 
@@ -20,30 +19,16 @@ from repository.outbox import document_changed
 def _task(actor: Any, task_id: Any) -> ApprovalTask:
     """The task if `actor` owns its route or administers; 403 if they may see its document,
     else 404."""
-    try:
-        pk = int(task_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    task = (
-        ApprovalTask.objects.select_related("run__route_version__route").filter(pk=pk).first()
-        if 0 < pk <= MAX_ID
-        else None
-    )
-    if task is None:
-        raise NotFound("No such approval task.")
-    if task.run.route_version.route.owner_id == actor.pk or is_admin(actor):
-        return task
-    if not documents_for(actor).filter(pk=task.run.document_id).exists():
-        raise NotFound("No such approval task.")
-    record_refusal(
+    return task_for(
         actor,
-        object_type="approval_task",
-        object_id=task.pk,
+        task_id,
+        related="run__route_version__route",
+        may_act=lambda task: task.run.route_version.route.owner_id == actor.pk or is_admin(actor),
         permission="reassign",
         reason="not_route_owner",
-    )
-    raise Forbidden(
-        "Only the route's owner or an administrator reassigns a task.", code="not_owner"
+        refusal=Forbidden(
+            "Only the route's owner or an administrator reassigns a task.", code="not_owner"
+        ),
     )
 
 
