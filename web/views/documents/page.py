@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from audit import services as audit_services
-from audit.record import context_from, record
+from audit.record import context_from
 from permissions import acl
 from permissions.access import get_document
 from permissions.codes import Permission
@@ -170,15 +170,15 @@ def document_page(request: HttpRequest, pk: int) -> HttpResponse:
 def document_text(request: HttpRequest, pk: int) -> HttpResponse:
     """The extracted text, read on request: recorded like the API's `GET .../text/`."""
     document = visible_document(request, pk)
-    version = document.current_version
-    if version is not None:
-        record(
-            context_from(request),
-            "document.text",
-            object_type="document",
-            object_id=document.pk,
-            details={"version": version.number, "sha256": version.sha256},
-        )
+    version = None
+    if document.current_version is not None:
+        try:
+            version = services.read_text(
+                context=context_from(request), document_id=pk, version=None
+            )
+        except ServiceError as error:
+            service_error(error)  # raises Http404 for not-found
+            raise
     context = {"nav_area": "documents", "document": document, "version": version}
     template = "web/documents/_text.html" if request.htmx else "web/documents/text.html"  # type: ignore[attr-defined]
     return render(request, template, context)
