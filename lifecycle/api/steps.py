@@ -59,6 +59,15 @@ class _Step(serializers.Serializer[Any]):
     deadline_hours = serializers.IntegerField(
         min_value=1, max_value=MAX_DEADLINE_HOURS, required=False, allow_null=True, default=None
     )
+    escalation = serializers.RegexField(
+        PRINCIPAL_PATTERN,
+        max_length=200,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Who receives a task of this step whose deadline passed (`user:`, `group:` "
+        "or `role:`); without one, an overdue task stays where it is.",
+    )
 
 
 class FlowStepSerializer(_Step):
@@ -112,6 +121,7 @@ class StepField(serializers.Field):  # type: ignore[type-arg]
             "mode": mode,
             "quorum": shape.validated_data.get("quorum") if mode == StepMode.QUORUM else None,
             "deadline_hours": shape.validated_data.get("deadline_hours"),
+            "escalation": shape.validated_data.get("escalation"),
         }
 
     def to_representation(self, value: Any) -> Any:
