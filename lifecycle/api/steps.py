@@ -33,7 +33,9 @@ MAX_DEADLINE_HOURS = 24 * 366
 class ApproversField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            child=serializers.RegexField(PRINCIPAL_PATTERN, max_length=200),
+            # Not trimmed: the pattern allows spaces in group names, so "group: " is a
+            # principal the schema allows (and names no group), not "group:" (malformed).
+            child=serializers.RegexField(PRINCIPAL_PATTERN, max_length=200, trim_whitespace=False),
             min_length=1,
             max_length=MAX_APPROVERS,
             help_text="Principals `user:<name>`, `group:<name>`, `role:<name>`, each once; they "
@@ -62,6 +64,7 @@ class _Step(serializers.Serializer[Any]):
     escalation = serializers.RegexField(
         PRINCIPAL_PATTERN,
         max_length=200,
+        trim_whitespace=False,
         required=False,
         allow_null=True,
         default=None,

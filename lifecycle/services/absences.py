@@ -46,9 +46,11 @@ def set_absence(
     starts = starts or timezone.now()
     found = get_user_model().objects.filter(username=substitute, is_active=True).first()
     if found is None:
-        raise Invalid({"substitute": [f"No active user {substitute}."]}, code="unknown_user")
+        raise Invalid({"substitute": [f"No active user {substitute}."]}, code="does_not_exist")
     if found.pk == user.pk:
-        raise Invalid({"substitute": ["Name someone else as substitute."]}, code="self")
+        raise Invalid(
+            {"substitute": ["Name someone else as substitute."]}, code="substitute_is_self"
+        )
     if ends <= starts:
         raise Invalid({"ends": ["The absence must end after it starts."]}, code="invalid_period")
     if ends <= timezone.now():
