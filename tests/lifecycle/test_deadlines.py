@@ -192,6 +192,21 @@ def test_the_submitter_is_emailed_when_the_run_ends(
     assert f"/documents/{document}/" in mail.body
 
 
+def test_the_submitter_hears_when_an_administrator_withdraws_their_document(
+    alice: APIClient, bob: APIClient, admin: APIClient, mailoutbox: list[Any]
+) -> None:
+    document, task = _in_review(alice, step("Legal", "user:bob"))
+    mailoutbox.clear()
+    assert admin.post(f"/api/v1/documents/{document}/withdraw/").status_code == 200
+    (mail,) = mailoutbox
+    assert mail.to == ["alice@example.com"]
+    assert mail.subject == f"Approval withdrawn: {task.run.document.title}"
+    document, _ = _in_review(alice, step("Legal", "user:bob"))
+    mailoutbox.clear()
+    assert alice.post(f"/api/v1/documents/{document}/withdraw/").status_code == 200
+    assert mailoutbox == []  # she withdrew it herself
+
+
 def test_a_decision_refused_sends_nothing(
     alice: APIClient, bob: APIClient, mailoutbox: list[Any]
 ) -> None:
