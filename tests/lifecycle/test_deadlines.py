@@ -6,9 +6,14 @@ run ends. The job takes the moment as a parameter: these tests freeze the clock 
 The rows are committed (no `rolled_back` marker): e-mails leave only after the change commits.
 """
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -249,3 +254,42 @@ def test_the_worker_runs_the_job(alice: APIClient, bob: APIClient) -> None:
     )
     escalate_job.delay()
     wait_for(lambda: ApprovalTask.objects.get(pk=task.pk).overdue_at is not None)
+
+
+def _mail_settings(tmp_path: Path, **variables: str) -> dict[str, Any]:
+    """The e-mail settings a fresh process reads from these variables."""
+    script = (
+        "import json; from django.conf import settings as s; print(json.dumps({name: "
+        "getattr(s, name) for name in ('EMAIL_BACKEND', 'EMAIL_HOST', 'EMAIL_PORT', "
+        "'EMAIL_USE_TLS', 'DEFAULT_FROM_EMAIL')}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KONTOR_EMAIL")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", KONTOR_DATA_DIR=str(tmp_path), **variables)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: dict[str, Any] = json.loads(result.stdout)
+    return loaded
+
+
+def test_mail_is_printed_unless_a_mail_server_is_configured(tmp_path: Path) -> None:
+    assert _mail_settings(tmp_path)["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    smtp = _mail_settings(
+        tmp_path,
+        KONTOR_EMAIL_URL="smtp+tls://kontor:secret@mail.example.org:587",
+        KONTOR_EMAIL_FROM="approvals@example.org",
+    )
+    assert smtp == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "mail.example.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_USE_TLS": True,
+        "DEFAULT_FROM_EMAIL": "approvals@example.org",
+    }
