@@ -1,6 +1,7 @@
 # Kontor: run, test and develop. GNU make; every target works from a fresh clone.
 #   make run              embedded mode (SQLite, blob folder, embedded search) on $(HOST):$(PORT)
 #   make worker           a Celery worker (production mode: CELERY_BROKER_URL and the rest set)
+#   make beat             Celery beat, which queues the periodic jobs (approval deadlines)
 #   make test             install, lint, pytest embedded, pytest production (real servers)
 #   make test-embedded    pytest in embedded mode only
 #   make test-production  start the servers, a Celery worker, pytest in production mode, stop
@@ -30,7 +31,7 @@ BENCH_SERVICES_DIR := var/bench-services
 BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_CEPH_MON_PORT=11300 \
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
-.PHONY: help install venv run worker test test-embedded test-production lint screenshots \
+.PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
 	services-up services-down bench bench-upload bench-search bench-acl bench-pages
 
 help:
@@ -64,6 +65,13 @@ worker: venv
 		exit 1; \
 	fi
 	$(VENV)/bin/celery -A config worker --loglevel=info
+
+beat: venv
+	@if [ -z "$$CELERY_BROKER_URL" ]; then \
+		echo "CELERY_BROKER_URL is not set: in embedded mode run 'python manage.py escalate' from cron." >&2; \
+		exit 1; \
+	fi
+	$(VENV)/bin/celery -A config beat --loglevel=info --schedule=$${KONTOR_DATA_DIR:-var}/celerybeat-schedule
 
 test: install
 	@scripts/services/run-tests.sh all

@@ -255,6 +255,34 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# `celery -A config beat` queues the approval deadline job this often (production); in embedded
+# mode cron runs `manage.py escalate` instead.
+KONTOR_ESCALATE_EVERY_MINUTES = env.int("KONTOR_ESCALATE_EVERY_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE = {
+    "escalate-approval-deadlines": {
+        "task": "lifecycle.tasks.escalate",
+        "schedule": KONTOR_ESCALATE_EVERY_MINUTES * 60.0,
+    },
+}
+
+# --- Approval deadlines and e-mail ----------------------------------------------------------
+# How long before a task's deadline its approvers are reminded (once); at most half the time the
+# step gives, so a short deadline is not reminded of the moment it starts.
+KONTOR_REMINDER_LEAD_HOURS = env.int("KONTOR_REMINDER_LEAD_HOURS", default=24)
+# Where e-mails' links point, e.g. https://kontor.example.org (links are paths when unset).
+KONTOR_PUBLIC_URL = env.str("KONTOR_PUBLIC_URL", default="").rstrip("/")
+# The e-mail backend as a URL: smtp://user:password@host:587, smtp+tls://..., consolemail://
+# (printed to the log, the default), dummymail:// (dropped).
+_EMAIL = env.email_url("KONTOR_EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.str("KONTOR_EMAIL_FROM", default="kontor@localhost")
 
 # --- Auth, API ------------------------------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"

@@ -163,6 +163,11 @@ UNFORESEEABLE_REFUSALS = {
     "password_too_common",
     "password_entirely_numeric",
     "password_too_similar",
+    # an out of office: its substitute is someone else than the caller, it ends after it starts
+    # and in the future
+    "substitute_is_self",
+    "invalid_period",
+    "in_the_past",
 }
 
 

@@ -290,6 +290,14 @@ RULES: dict[tuple[str, str], Rule] = {
         params={"task_id": "task"},
         event="approval.reassign",
     ),
+    # Out of office: the caller's own, for everyone.
+    ("GET", "/api/v1/approvals/absence/"): Rule(PUBLIC_200),
+    ("PUT", "/api/v1/approvals/absence/"): Rule(
+        PUBLIC_200,
+        body=lambda w: {"substitute": w["substitute"], "ends": "2999-01-01T00:00:00Z"},
+        event="absence.set",
+    ),
+    ("DELETE", "/api/v1/approvals/absence/"): Rule(PUBLIC_204),
     # Folders.
     ("GET", FOLDER): Rule(READ),
     ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}, event="folder.update"),
@@ -487,6 +495,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "reviewed": reviewed,
         "run": run.json()["id"],
         "task": task["id"],
+        "substitute": User.objects.create_user(f"stand-in-{tag}").get_username(),
     }
 
 
