@@ -11,6 +11,9 @@ from typing import Any
 from core.errors import Invalid
 from crm.models import FieldDefinition, FieldType, ListItem
 
+# Beyond this a JSON number loses digits in browsers and other clients (doubles hold 2^53).
+LARGEST_NUMBER = Decimal(10) ** 15
+
 
 def definitions_of(entity: str) -> dict[str, FieldDefinition]:
     return {
@@ -32,8 +35,8 @@ def _clean(definition: FieldDefinition, value: Any) -> Any:
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError("Expected a number.") from None
-        if not number.is_finite():
-            raise ValueError("Expected a finite number.")
+        if not number.is_finite() or abs(number) >= LARGEST_NUMBER:
+            raise ValueError("Expected a number below a million billion (10^15).")
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldType.DATE:
         try:

@@ -139,6 +139,8 @@ def test_conversion_refuses_an_unknown_currency(alice: APIClient) -> None:
     ("type", "good", "stored", "bad"),
     [
         ("number", "12.5", 12.5, "twelve"),
+        ("number", -3, -3, "1e400"),
+        ("number", "1e3", 1000, "NaN"),
         ("date", "2026-03-01", "2026-03-01", "01.03.2026"),
         ("boolean", True, True, "yes"),
     ],
