@@ -46,7 +46,10 @@ def item_in_use(field_list: FieldList, item_id: int) -> bool:
 
 
 def _remove_items(field_list: FieldList, item_ids: list[int]) -> None:
-    items = {item.pk: item for item in field_list.items.filter(pk__in=item_ids)}
+    # Locked as a record's write locks an item it names (`crm.services.values`), so a record
+    # written at the same time is either seen below or refused for want of the item.
+    locked = field_list.items.select_for_update().filter(pk__in=item_ids).order_by("pk")
+    items = {item.pk: item for item in locked}
     unknown = sorted(set(item_ids) - set(items))
     if unknown:
         raise Invalid(
