@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
-from crm.models import Contact, Deal, Lead, LeadStatus
+from crm.models import Contact, Deal, Lead, LeadStatus, ListItem, Pipeline
 from repository.models import DocumentLink
 from tests.crm.helpers import create, define
 from tests.e2e.browser import check_accessibility, check_page, sign_in, sign_out
@@ -201,3 +201,44 @@ def test_the_owner_deletes_a_contact_after_confirming(
     expect(page.get_by_role("heading", level=1)).to_have_text("Contacts")
     expect(page.get_by_role("link", name="Carl Berg")).to_have_count(0)
     assert not Contact.objects.filter(pk=contact["id"]).exists()
+
+
+def test_an_administrator_orders_stages_and_edits_a_list_fields_items(
+    page: Page, users: dict[str, User], admin: APIClient, alice: APIClient
+) -> None:
+    """A new pipeline gets a stage put between two others; an item a deal holds is refused
+    removal on the form, then the list is renamed and extended."""
+    grade = define(admin, "deal", "grade", type="list", items=["Gold", "Silver"], label="Grade")
+    gold, silver = (item["id"] for item in grade["items"])
+    create(alice, "deals", title="Desks", fields={"grade": gold})
+    sign_in(page, "admin", "admin-pass-1")
+    page.goto("/administration/pipelines/")
+    page.get_by_role("link", name="New pipeline").click()
+    page.get_by_label("Pipeline name").fill("Tenders")
+    page.get_by_label("Stage 1 name", exact=True).fill("Bid")
+    page.get_by_label("Stage 2 name", exact=True).fill("Won")
+    page.get_by_role("button", name="Create pipeline").click()
+    page.get_by_role("link", name="Tenders").click()
+    expect(page.get_by_label("Stage 1 code", exact=True)).to_be_disabled()
+    check_page(page, "crm-pipeline")
+    page.get_by_label("Stage 3 name", exact=True).fill("Sent")
+    page.get_by_label("Stage 3 position", exact=True).fill("2")
+    page.get_by_label("Stage 2 position", exact=True).fill("3")
+    page.get_by_role("button", name="Save pipeline").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pipelines")
+    tenders = Pipeline.objects.get(name="Tenders")
+    assert list(tenders.stages.values_list("code", flat=True)) == ["bid", "sent", "won"]
+
+    page.goto("/administration/crm-fields/")
+    page.get_by_role("region", name="Deal fields").get_by_role("link", name="Grade").click()
+    check_page(page, "crm-field")
+    page.get_by_label("Item 1: remove").check()
+    page.get_by_role("button", name="Save field").click()
+    expect(page.get_by_role("alert")).to_contain_text("Records hold the item 'Gold'")
+    page.get_by_label("Item 1: remove").uncheck()
+    page.get_by_label("Item 2 name").fill("Silver plus")
+    page.get_by_label("New items").fill("Bronze")
+    page.get_by_role("button", name="Save field").click()
+    expect(page.get_by_label("Item 3 name")).to_have_value("Bronze")
+    labels = dict(ListItem.objects.values_list("pk", "label"))
+    assert labels[gold] == "Gold" and labels[silver] == "Silver plus" and len(labels) == 3
