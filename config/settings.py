@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 
 import environ
+import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -238,6 +240,15 @@ KONTOR_STAGED_UPLOAD_BYTES = env.int("KONTOR_STAGED_UPLOAD_BYTES", default=64 * 
 # Text of smaller non-PDF files is read during the upload instead of by the worker.
 KONTOR_INLINE_TEXT_BYTES = env.int("KONTOR_INLINE_TEXT_BYTES", default=256 * 1024)
 KONTOR_BLOB_GC_GRACE_HOURS = env.int("KONTOR_BLOB_GC_GRACE_HOURS", default=24)
+
+# --- CRM ------------------------------------------------------------------------------------
+# The region a phone number written without a country code is read in (ISO 3166 alpha-2);
+# numbers are stored in E.164 (`crm.services.details`). An unknown region stops the start.
+KONTOR_PHONE_REGION = env.str("KONTOR_PHONE_REGION", default="DE").strip().upper()
+if KONTOR_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"KONTOR_PHONE_REGION={KONTOR_PHONE_REGION!r} is no region phone numbers know (e.g. DE)."
+    )
 
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_URL = env.str("KONTOR_SEARCH_URL", default="")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
 from web.outcomes import only_for
-from web.views.admin import document_types, groups, roles, users
+from web.views.admin import crm_fields, document_types, groups, pipelines, roles, users
 
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [
@@ -40,4 +40,6 @@ urlpatterns: list[URLPattern] = [
         document_types.type_list,
         name="administration-document-types",
     ),
+    *pipelines.urlpatterns,
+    *crm_fields.urlpatterns,
 ]

@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from crm.models import Entity
-from web.views.crm import conversion, records
+from web.views.crm import conversion, manage, records
 from web.views.crm.kinds import KINDS
 
 
@@ -45,6 +45,7 @@ def _record_paths(entity: str) -> list[URLPattern]:
 urlpatterns: list[URLPattern] = [
     path("crm/", overview, name="crm"),
     *(route for entity in KINDS for route in _record_paths(entity)),
+    *(route for entity in KINDS for route in manage.manage_paths(entity)),
     path("crm/leads/<int:pk>/convert/", conversion.convert_step, name="crm_lead_convert_step"),
     path("crm/leads/<int:pk>/conversion/", conversion.convert, name="crm_lead_convert"),
     path("crm/leads/<int:pk>/junk/", conversion.junk, name="crm_lead_junk"),
