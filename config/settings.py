@@ -38,6 +38,16 @@ KONTOR_SIGNING_KEY = (
     env.str("KONTOR_SIGNING_KEY", default="")
     or hmac.new(SECRET_KEY.encode(), b"kontor sign-off key", hashlib.sha256).hexdigest()
 )
+# Keys the digests the audit chain covers instead of IP addresses and the text of `details`
+# (`audit.pseudonyms`), so they can be replaced by pseudonyms without breaking `verify`. Derived
+# from SECRET_KEY unless set; it must never change once events exist (they would stop verifying),
+# so a deployment that rotates SECRET_KEY sets this one first.
+KONTOR_AUDIT_KEY = (
+    env.str("KONTOR_AUDIT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"kontor audit key", hashlib.sha256).hexdigest()
+)
+# IP addresses in audit events older than this are replaced by their pseudonym (a daily job).
+KONTOR_AUDIT_IP_RETENTION_DAYS = env.int("KONTOR_AUDIT_IP_RETENTION_DAYS", default=180)
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- Hosts and HTTPS (limits issue) ---------------------------------------------------------
@@ -255,6 +265,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# Celery beat (the `beat` service in docker-compose.yml): periodic jobs. Without a broker the
+# same jobs are run by their management commands (cron), e.g. `pseudonymise_audit_addresses`.
+CELERY_BEAT_SCHEDULE = {
+    "pseudonymise-audit-addresses": {
+        "task": "audit.tasks.pseudonymise_audit_addresses",
+        "schedule": 24 * 60 * 60,
+    },
+}
 
 # --- Auth, API ------------------------------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"
