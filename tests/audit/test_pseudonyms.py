@@ -134,7 +134,7 @@ def test_postgresql_lets_through_only_the_replacement_by_pseudonyms() -> None:
         ("DELETE FROM audit_auditevent WHERE id = %s", None, True),
     ]
     for statement, extra, allowed in refused:
-        params = [extra, event.pk] if extra else [event.pk]
+        params: list[Any] = [extra, event.pk] if extra else [event.pk]
         with (
             pytest.raises(DatabaseError, match="append-only"),
             transaction.atomic(),
