@@ -40,6 +40,16 @@ KONTOR_SIGNING_KEY = (
     env.str("KONTOR_SIGNING_KEY", default="")
     or hmac.new(SECRET_KEY.encode(), b"kontor sign-off key", hashlib.sha256).hexdigest()
 )
+# Keys the digests the audit chain covers instead of IP addresses and the text of `details`
+# (`audit.pseudonyms`), so they can be replaced by pseudonyms without breaking `verify`. Derived
+# from SECRET_KEY unless set; it must never change once events exist (they would stop verifying),
+# so a deployment that rotates SECRET_KEY sets this one first.
+KONTOR_AUDIT_KEY = (
+    env.str("KONTOR_AUDIT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"kontor audit key", hashlib.sha256).hexdigest()
+)
+# IP addresses in audit events older than this are replaced by their pseudonym (a daily job).
+KONTOR_AUDIT_IP_RETENTION_DAYS = env.int("KONTOR_AUDIT_IP_RETENTION_DAYS", default=180)
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- Hosts and HTTPS (limits issue) ---------------------------------------------------------
@@ -269,7 +279,13 @@ CELERY_TASK_IGNORE_RESULT = True
 # `celery -A config beat` queues the approval deadline job this often (production); in embedded
 # mode cron runs `manage.py escalate` instead.
 KONTOR_ESCALATE_EVERY_MINUTES = env.int("KONTOR_ESCALATE_EVERY_MINUTES", default=15)
+# The audit trail's old addresses are pseudonymised daily (`pseudonymise_audit_addresses` by cron
+# in embedded mode).
 CELERY_BEAT_SCHEDULE = {
+    "pseudonymise-audit-addresses": {
+        "task": "audit.tasks.pseudonymise_audit_addresses",
+        "schedule": 24 * 60 * 60,
+    },
     "escalate-approval-deadlines": {
         "task": "lifecycle.tasks.escalate",
         "schedule": KONTOR_ESCALATE_EVERY_MINUTES * 60.0,

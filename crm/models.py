@@ -6,6 +6,7 @@ those its conversion made) show a renamed item everywhere. Who sees a record is 
 principals of its `RecordShare` rows and administrators (`crm.selectors`).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -254,3 +255,29 @@ WRITABLE_LEAD_STATUSES = [
     (LeadStatus.NEW.value, LeadStatus.NEW.label),
     (LeadStatus.IN_PROGRESS.value, LeadStatus.IN_PROGRESS.label),
 ]
+
+
+# What a record is called, per kind: the fields search indexes with the documents linked to it
+# (`search.records`), and whose change queues those documents' reindex.
+NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    Entity.LEAD: ("title", "name", "last_name", "company_title"),
+    Entity.CONTACT: ("name", "last_name"),
+    Entity.COMPANY: ("title",),
+    Entity.DEAL: ("title",),
+}
+
+
+def record_names(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The names of the CRM records among (kind, id) pairs, one query per kind; records that do
+    not exist (any more) are left out."""
+    wanted: dict[str, set[int]] = {}
+    for kind, record_id in pairs:
+        if kind in NAME_FIELDS:
+            wanted.setdefault(kind, set()).add(int(record_id))
+    names: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        fields = NAME_FIELDS[kind]
+        for row in MODELS[kind].objects.filter(pk__in=ids).values("pk", *fields):
+            parts = [row[name] for name in fields if row[name]]
+            names[(kind, row["pk"])] = " ".join(parts)
+    return names

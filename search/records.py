@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-import crm
+from crm.models import record_names
 from permissions.index_terms import index_terms_many
 from repository.models import Document
 
@@ -148,14 +148,6 @@ def _flatten(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """Names of linked CRM records, once the CRM app offers `record_names()`."""
-    lookup = getattr(crm, "record_names", None)
-    if not pairs or lookup is None:
-        return {}
-    return dict(lookup(pairs))
-
-
 def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
     """Current state of each document; a tombstone for trashed or missing ones."""
     wanted = sorted(set(document_ids))
@@ -171,7 +163,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         for link in document.links.all()
         if link.target_type != "document"
     ]
-    names = _crm_names(crm_pairs)
+    names = record_names(crm_pairs) if crm_pairs else {}
     viewers = index_terms_many(documents.values())
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []

@@ -17,6 +17,7 @@ from crm.models import MODELS, CrmRecord, Deal, Entity, LeadStatus, Pipeline, Re
 from crm.models import default_pipeline as _default_pipeline
 from crm.selectors import get_record, may_manage, records_for
 from crm.services.details import clean_details
+from crm.services.linked import reindex_if_renamed
 from crm.services.values import clean_values
 from permissions.access import record_refusal
 from permissions.acl import unknown_principals
@@ -173,6 +174,7 @@ def update_record(
         for name, value in values.items():
             setattr(target, name, value)
         target.save()
+        reindex_if_renamed(entity, target.pk, values)
         if shared_with is not None:
             share(entity, target.pk, shared_with)
         record(

@@ -138,6 +138,22 @@ def _crm_rules() -> dict[tuple[str, str], Rule]:
     return rules
 
 
+def _privacy_rules() -> dict[tuple[str, str], Rule]:
+    """A person's data: records managers and administrators who see the record (rita does not
+    see the world's records, so only the administrator succeeds)."""
+    expected = statuses(403, 403, 404, 404, 404, 404, 200)
+    rules: dict[tuple[str, str], Rule] = {}
+    for plural, kind in (("leads", "lead"), ("contacts", "contact")):
+        record = f"{CRM}{plural}/{{pk}}/"
+        rules[("GET", f"{record}personal-data/")] = Rule(
+            expected, params={"pk": kind}, event=f"{kind}.personal_data"
+        )
+        rules[("POST", f"{record}erase/")] = Rule(
+            expected, params={"pk": kind}, event=f"{kind}.erase"
+        )
+    return rules
+
+
 RULES: dict[tuple[str, str], Rule] = {
     **_crm_rules(),
     ("POST", CRM + "leads/{pk}/convert/"): Rule(
@@ -149,6 +165,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", CRM + "leads/{pk}/junk/"): Rule(
         crm_shared(200), params={"pk": "lead"}, event="lead.junk"
     ),
+    **_privacy_rules(),
     ("GET", CRM + "pipelines/"): Rule(PUBLIC_200),
     ("GET", CRM + "pipelines/{pk}/"): Rule(PUBLIC_200, params={"pk": "pipeline"}),
     ("POST", CRM + "pipelines/"): Rule(

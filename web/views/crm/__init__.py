@@ -7,7 +7,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from crm.models import Entity
-from web.views.crm import conversion, manage, records
+from web.views.crm import conversion, manage, privacy, records
 from web.views.crm.kinds import KINDS
 
 
@@ -50,4 +50,5 @@ urlpatterns: list[URLPattern] = [
     path("crm/leads/<int:pk>/conversion/", conversion.convert, name="crm_lead_convert"),
     path("crm/leads/<int:pk>/junk/", conversion.junk, name="crm_lead_junk"),
     path("crm/deals/<int:pk>/generate/", generate_document, name="crm_deal_generate"),
+    *privacy.urlpatterns,
 ]
