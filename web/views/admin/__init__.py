@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
 from web.outcomes import only_for
-from web.views.admin import document_types, groups, roles, users
+from web.views.admin import document_types, groups, journals, roles, users
 
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [
-    ("Journals", "registration journals"),
     ("Templates", "document templates"),
 ]
 
@@ -40,4 +39,5 @@ urlpatterns: list[URLPattern] = [
         document_types.type_list,
         name="administration-document-types",
     ),
+    path("administration/journals/", journals.journal_list, name="administration-journals"),
 ]

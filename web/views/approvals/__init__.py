@@ -2,18 +2,19 @@
 
 Every change goes through `lifecycle.services` (the API's use cases), so the same rules hold
 and the same events (`approval.decide`, `route.submit`, `route.withdraw`, `route.create`,
-`route.edit`) are written.
+`route.edit`, `document.register`) are written.
 """
 
 from django.urls import URLPattern, path
 
-from web.views.approvals import inbox, routes, runs
+from web.views.approvals import inbox, registration, routes, runs
 
 urlpatterns: list[URLPattern] = [
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/<int:task_id>/decide/", inbox.decide, name="inbox-decide"),
     path("documents/<int:pk>/submit/", runs.submit, name="document_submit"),
     path("documents/<int:pk>/withdraw/", runs.withdraw, name="document_withdraw"),
+    path("documents/<int:pk>/register/", registration.register, name="document_register"),
     path("routes/", routes.route_list, name="routes"),
     path("routes/<int:pk>/", routes.route_page, name="route"),
     path("routes/<int:pk>/versions/", routes.route_versions, name="route-versions"),
