@@ -98,7 +98,8 @@ def test_bad_journals_are_refused_with_400_and_not_stored(
 
 
 def test_numbers_run_gapless_per_journal(alice: APIClient) -> None:
-    journal("IN"), journal("OUT")
+    journal("IN")
+    journal("OUT")
     year = this_year()
     documents = [make_document(alice, f"letter {n}") for n in range(3)]
 

@@ -17,7 +17,8 @@ def _journal(code: str) -> None:
 def test_a_registered_document_is_found_by_each_of_its_numbers(
     alice: APIClient, bob: APIClient
 ) -> None:
-    _journal("IN"), _journal("OUT")
+    _journal("IN")
+    _journal("OUT")
     document = make_document(alice, "Letter from the tax office")
     make_document(alice, "Another letter")
     incoming = alice.post(

@@ -40,7 +40,9 @@ def test_administrators_list_and_create_journals(users: dict[str, User]) -> None
     for label in ("Code", "Name", "Format"):
         assert f">{label}</label>" in page
     assert buttons(page)[-1] == "Create journal"
-    assert ["IN", "Incoming", "{code}-{year}-{number:06d}"] in body_rows(admin.get(JOURNALS).content)
+    assert ["IN", "Incoming", "{code}-{year}-{number:06d}"] in body_rows(
+        admin.get(JOURNALS).content
+    )
     assert 'href="/administration/journals/"' in text(admin.get("/administration/"))
 
     created = submit_form(
@@ -66,7 +68,7 @@ def test_administrators_list_and_create_journals(users: dict[str, User]) -> None
     ],
 )
 def test_a_bad_journal_shows_the_form_again_with_the_reason(
-    users: dict[str, User], fields: dict[str, str], message: str
+    users: dict[str, User], fields: dict[str, object], message: str
 ) -> None:
     _journal("IN", "Incoming")
     before = Journal.objects.count()
@@ -92,7 +94,8 @@ def test_journal_administration_is_not_there_for_others(users: dict[str, User]) 
 def test_an_editor_registers_the_document_and_sees_its_number(
     users: dict[str, User], alice: APIClient
 ) -> None:
-    _journal("IN", "Incoming"), _journal("OUT", "Outgoing")
+    _journal("IN", "Incoming")
+    _journal("OUT", "Outgoing")
     document = api_document(alice, b"a letter", "letter.txt", title="Letter")
     client = page_client(users["alice"])
     path = f"/documents/{document}/"
