@@ -32,7 +32,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -102,10 +102,11 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all four: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
-#                       pages (the document list page beside the API list, embedded)
-#   make bench-upload / bench-search / bench-acl / bench-pages   one of them
-bench: bench-upload bench-search bench-acl bench-pages
+#   make bench          all five: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#                       pages (the document list page beside the API list, embedded), inbox
+#                       (an approver's inbox beside the bare SQL, PostgreSQL)
+#   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox   one of them
+bench: bench-upload bench-search bench-acl bench-pages bench-inbox
 
 bench-pages: venv
 	$(PY) bench/pages.py
@@ -121,6 +122,14 @@ bench-acl: install
 	. $(BENCH_SERVICES_DIR)/env.sh; \
 	env -u DATABASE_URL $(PY) bench/acl.py --docs 100000,1000000; \
 	$(PY) bench/acl.py --docs 100000,1000000 --database-url "$$DATABASE_URL"
+
+bench-inbox: install
+	@set -e; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	$(PY) bench/inbox.py --database-url "$$DATABASE_URL"
 
 bench-upload: install
 	@set -e; \

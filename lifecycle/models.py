@@ -211,3 +211,66 @@ class Absence(models.Model):
 
     def covers(self, moment: datetime) -> bool:
         return self.starts <= moment < self.ends
+
+
+class Journal(models.Model):
+    """A registration journal (incoming, outgoing, internal...): numbers run gapless per
+    journal and year, rendered by `format` from `{code}`, `{year}` and `{number}`."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    format = models.CharField(max_length=100, default="{code}-{year}-{number:06d}")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class JournalCounter(models.Model):
+    """The last number given in a journal's year; its row is locked while one is given, in
+    the registration's transaction, so a rollback gives the number back."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="counters")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journal", "year"], name="one_counter_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journal_id} {self.year}: {self.last_number}"
+
+
+class Registration(models.Model):
+    """A document's entry in a journal: at most one per journal and document."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="registrations")
+    document = models.ForeignKey(
+        "repository.Document", on_delete=models.PROTECT, related_name="registrations"
+    )
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(max_length=64, unique=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journal", "document"], name="one_registration_per_journal"
+            ),
+            models.UniqueConstraint(
+                fields=["journal", "year", "sequence"], name="one_number_per_journal_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,7 +1,7 @@
 """What the index holds for a document, built from the database (the source of truth).
 
-Searchable: title, metadata values, tags, registration number, the names of linked CRM
-records, and the current version's extracted text. Filterable: type, status, tags, owner,
+Searchable: title, metadata values, tags, registration numbers (of every journal), the names of
+linked CRM records, and the current version's extracted text. Filterable: type, status, tags, owner,
 folder, links, creation time, and who may view the document, as the terms of
 `permissions.index_terms` (per principal named in its ACLs, never per user).
 """
@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from crm.models import record_names
+from lifecycle.models import Registration
 from permissions.index_terms import index_terms_many
 from repository.models import Document
 
@@ -164,6 +165,11 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         if link.target_type != "document"
     ]
     names = record_names(crm_pairs) if crm_pairs else {}
+    numbers: dict[int, list[str]] = {}
+    for registered, number in Registration.objects.filter(document_id__in=wanted).values_list(
+        "document_id", "number"
+    ):
+        numbers.setdefault(registered, []).append(number)
     viewers = index_terms_many(documents.values())
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []
@@ -180,6 +186,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
             *_flatten(document.metadata),
             *tags,
             document.registration_number or "",
+            *(n for n in numbers.get(document.pk, []) if n != document.registration_number),
             *(names.get((link.target_type, link.target_id), "") for link in links),
         ]
         records.append(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lifecycle.api.absence import AbsenceView
+from lifecycle.api.journals import JournalsView, RegisterView
 from lifecycle.api.routes import RouteDetailView, RoutesView, RouteVersionsView
 from lifecycle.api.runs import (
     DecideView,
@@ -24,4 +25,6 @@ urlpatterns = [
     path("approvals/<int:task_id>/decide/", DecideView.as_view(), name="approval-decide"),
     path("approvals/<int:task_id>/reassign/", ReassignView.as_view(), name="approval-reassign"),
     path("route-runs/<int:pk>/verify/", VerifyRunView.as_view(), name="route-run-verify"),
+    path("journals/", JournalsView.as_view(), name="journals"),
+    path("documents/<int:pk>/register/", RegisterView.as_view(), name="document-register"),
 ]

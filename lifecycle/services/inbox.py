@@ -21,6 +21,8 @@ def inbox(*, actor: Any) -> QuerySet[ApprovalTask]:
         )
         .exclude(Exists(decided))
         .select_related("run__document", "run__route_version", "run__version")
+        # The version's extracted text can run to megabytes; no inbox shows it.
+        .defer("run__version__text")
         .order_by("-created_at", "-id")
     )
 

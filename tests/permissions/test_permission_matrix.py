@@ -34,6 +34,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from lifecycle.models import Journal
 from repository.models import LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
 
@@ -102,6 +103,12 @@ def _file(name: str) -> io.BytesIO:
     handle = io.BytesIO(f"matrix bytes {name}".encode())
     handle.name = f"{name}.txt"
     return handle
+
+
+def _in_journal(world: dict[str, Any]) -> dict[str, str]:
+    """Registration in `IN` (made by a migration; a flush before this test may have taken it)."""
+    Journal.objects.get_or_create(code="IN", defaults={"name": "Incoming"})
+    return {"journal": "IN"}
 
 
 DOC = "/api/v1/documents/{pk}/"
@@ -231,6 +238,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/routes/{pk}/"): Rule(PUBLIC_200, params={"pk": "route"}),
     ("GET", "/api/v1/routes/{pk}/versions/"): Rule(PUBLIC_200, params={"pk": "route"}),
     ("GET", "/api/v1/approvals/inbox/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/journals/"): Rule(PUBLIC_200),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
     ("POST", "/api/v1/users/"): Rule(
@@ -250,6 +258,11 @@ RULES: dict[tuple[str, str], Rule] = {
         admins_only(201),
         body=lambda w: {"slug": f"t{w['tag']}", "name": "T"},
         event="document_type.create",
+    ),
+    ("POST", "/api/v1/journals/"): Rule(
+        admins_only(201),
+        body=lambda w: {"code": f"J{w['tag'].upper()}"[:10], "name": "J"},
+        event="journal.create",
     ),
     # Documents.
     ("GET", DOC): Rule(READ),
@@ -274,6 +287,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("DELETE", DOC + "links/{link_id}/"): Rule(needs(204), params={"link_id": "link"}),
     ("POST", DOC + "lock/"): Rule(needs(200)),
+    ("POST", DOC + "register/"): Rule(needs(201), body=_in_journal, event="document.register"),
     ("DELETE", DOC + "lock/"): Rule(needs(200)),
     # Approval routes.
     ("PUT", "/api/v1/routes/{pk}/"): Rule(

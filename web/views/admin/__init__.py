@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
 from web.outcomes import only_for
-from web.views.admin import crm_fields, document_types, groups, pipelines, roles, users
+from web.views.admin import crm_fields, document_types, groups, journals, pipelines, roles, users
 
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [
-    ("Journals", "registration journals"),
     ("Templates", "document templates"),
 ]
 
@@ -42,4 +41,5 @@ urlpatterns: list[URLPattern] = [
     ),
     *pipelines.urlpatterns,
     *crm_fields.urlpatterns,
+    path("administration/journals/", journals.journal_list, name="administration-journals"),
 ]

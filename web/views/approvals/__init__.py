@@ -2,12 +2,13 @@
 
 Every change goes through `lifecycle.services` (the API's use cases), so the same rules hold
 and the same events (`approval.decide`, `route.submit`, `route.withdraw`, `route.create`,
-`route.edit`, `approval.reassign`, `absence.set`, `absence.end`) are written.
+`route.edit`, `approval.reassign`, `absence.set`, `absence.end`,
+`document.register`) are written.
 """
 
 from django.urls import URLPattern, path
 
-from web.views.approvals import absence, inbox, routes, runs
+from web.views.approvals import absence, inbox, registration, routes, runs
 
 urlpatterns: list[URLPattern] = [
     path("inbox/", inbox.inbox_page, name="inbox"),
@@ -21,6 +22,7 @@ urlpatterns: list[URLPattern] = [
         runs.reassign,
         name="document_task_reassign",
     ),
+    path("documents/<int:pk>/register/", registration.register, name="document_register"),
     path("routes/", routes.route_list, name="routes"),
     path("routes/<int:pk>/", routes.route_page, name="route"),
     path("routes/<int:pk>/versions/", routes.route_versions, name="route-versions"),
