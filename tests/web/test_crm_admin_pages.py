@@ -36,7 +36,7 @@ def test_only_administrators_open_the_crm_administration(users: dict[str, User])
     for path in PAGES:
         assert admin.get(path).status_code == 200
         assert page_client(users["alice"]).get(path).status_code == 404
-    default = Pipeline.objects.get(is_default=True).pk
+    default = default_pipeline().pk
     assert (
         page_client(users["alice"]).get(f"/administration/pipelines/{default}/").status_code == 404
     )
@@ -148,7 +148,7 @@ def test_editing_a_pipeline_renames_reorders_and_refuses_dropping_a_stage_with_d
 
     in_use = submit(client, path, f"{path}delete/", {})
     assert in_use.status_code == 409 and Pipeline.objects.filter(pk=pipeline).exists()
-    default = Pipeline.objects.get(is_default=True).pk
+    default = default_pipeline().pk
     kept = submit(
         client,
         f"/administration/pipelines/{default}/",
