@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from jinja2 import ChainableUndefined, Template, nodes
+from jinja2 import ChainableUndefined, Environment, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
@@ -35,7 +35,9 @@ MAX_RANGE = 10_000
 MAX_ARGUMENT = 100_000
 MAX_POWER_RESULT_DIGITS = 100
 MAX_STRING = 1_000_000
-FORMAT_WIDTH = re.compile(r"(\d{4,})")
+# A width of thousands of characters in a %-format or a str.format field.
+PERCENT_WIDTH = re.compile(r"%[-#0 +]*\d{4,}")
+BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{4,}[^{}]*\}")
 # A private or special name in a string (`attr('__class__')`, `x['_y']`, `'{0.__class__}'`);
 # a run of underscores alone (a blank to fill in by hand) is fine.
 PRIVATE_NAME = re.compile(r"(^|[.\[{'\"])_[A-Za-z]|__[A-Za-z]")
@@ -85,17 +87,27 @@ def bounded_range(budget: Budget | None) -> Callable[..., Iterator[int]]:
     return numbers
 
 
+def _check_format(value: Any) -> None:
+    if isinstance(value, str) and (PERCENT_WIDTH.search(value) or BRACE_WIDTH.search(value)):
+        raise RenderLimit("A format with a width of thousands of characters.")
+
+
 def _check_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     for value in (*args, *kwargs.values()):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
             raise RenderLimit(f"A number passed to a function may be at most {MAX_ARGUMENT}.")
-        if isinstance(value, str) and FORMAT_WIDTH.search(value) and "%" in value:
-            raise RenderLimit("A format with a width of thousands of characters.")
+        _check_format(value)
 
 
 def _bounded_filter(function: Any) -> Any:
+    """The filter, refusing huge numbers among its arguments and huge widths in any text it
+    is given (`'%999999999d'|format(1)`); the value filtered may be any number."""
+
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        _check_arguments(args[1:], kwargs)
+        values = [a for a in args if not isinstance(a, Context | Environment)]
+        if values:
+            _check_format(values[0])
+        _check_arguments(tuple(values[1:]), kwargs)
         return function(*args, **kwargs)
 
     for name in ("jinja_pass_arg",):  # keep pass_context / pass_environment markers
@@ -125,8 +137,7 @@ def _power(left: Any, right: Any) -> Any:
 
 
 def _modulo(left: Any, right: Any) -> Any:
-    if isinstance(left, str) and FORMAT_WIDTH.search(left):
-        raise RenderLimit("A format with a width of thousands of characters.")
+    _check_format(left)
     return left % right
 
 
@@ -153,8 +164,8 @@ class DocumentEnvironment(SandboxedEnvironment):
 
     def wrap_str_format(self, value: Any) -> Any:
         wrapped = super().wrap_str_format(value)
-        if wrapped is not None and FORMAT_WIDTH.search(value.__self__):
-            raise RenderLimit("A format with a width of thousands of characters.")
+        if wrapped is not None:
+            _check_format(value.__self__)
         return wrapped
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
