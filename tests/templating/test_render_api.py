@@ -14,6 +14,7 @@ from repository.models import Document, DocumentLink
 from templating.models import TemplateRender
 from templating.printing import soffice
 from tests.crm.helpers import CRM, create, define
+from tests.helpers import streamed
 from tests.permissions.acl_helpers import entry, grant, make_folder
 from tests.templating.helpers import make_template, paragraphs_of, render, table_of
 
@@ -103,7 +104,7 @@ def test_a_deal_fills_the_contract_with_its_contact_company_custom_fields_and_it
         (
             "ru",
             "1\xa0234,50\xa0€ (одна тысяча двести тридцать четыре евро, пятьдесят центов) "
-            "28 ноября 2026\u202fг.",
+            "28 ноября 2026\u202fг.",  # noqa: RUF001
         ),
         (
             "de",
@@ -191,6 +192,7 @@ def test_saving_stores_a_document_linked_to_the_records_in_the_folder(
     document = Document.objects.get(pk=body["id"])
     assert document.title == "Chairs contract" and document.folder_id == folder
     assert document.owner.username == "alice"
+    assert document.current_version is not None
     assert document.current_version.filename == "Chairs contract.docx"
     links = set(
         DocumentLink.objects.filter(document=document).values_list("target_type", "target_id")
@@ -201,7 +203,7 @@ def test_saving_stores_a_document_linked_to_the_records_in_the_folder(
     assert TemplateRender.objects.get().document_id == document.pk
     detail = alice.get(f"{CRM}/deals/{deal['id']}/").json()
     assert [d["id"] for d in detail["documents"]] == [document.pk]
-    downloaded = b"".join(alice.get(f"/api/v1/documents/{document.pk}/download/").streaming_content)
+    downloaded = streamed(alice.get(f"/api/v1/documents/{document.pk}/download/"))
     assert paragraphs_of(downloaded)[0] == "Contract Office chairs with Acme Ltd, TIN 7701234567"
 
 
@@ -260,8 +262,9 @@ def test_the_pdf_print_form_is_saved_as_a_linked_document(
     response = render(alice, template["id"], deal=deal["id"], format="pdf", save=True)
     assert response.status_code == 201, response.content
     document = Document.objects.get(pk=response.json()["id"])
+    assert document.current_version is not None
     assert document.current_version.mime_type == "application/pdf"
-    content = b"".join(alice.get(f"/api/v1/documents/{document.pk}/download/").streaming_content)
+    content = streamed(alice.get(f"/api/v1/documents/{document.pk}/download/"))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Contract Office chairs with Acme Ltd" in text and "352.50" in text
     assert DocumentLink.objects.filter(document=document, target_type="deal").exists()
