@@ -14,11 +14,16 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from jinja2 import pass_context
 from jinja2.exceptions import TemplateRuntimeError
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Undefined
 from num2words import num2words
 
 DEFAULT_LOCALE = "en"
 DATE_FORMATS = ("short", "medium", "long", "full")
+
+
+def _blank(value: Any) -> bool:
+    """Nothing to format: empty, or a variable the render was not given."""
+    return value is None or value == "" or isinstance(value, Undefined)
 
 
 def _locale(context: Context, explicit: str | None) -> str:
@@ -58,7 +63,7 @@ def date_filter(
 ) -> str:
     """`{{ today|date }}`, `{{ deal.signed|date('long', 'de') }}`; a format is short, medium,
     long, full or a CLDR pattern such as dd.MM.yyyy."""
-    if value in (None, ""):
+    if _blank(value):
         return ""
     moment = _date(value)
     name = _locale(context, locale)
@@ -72,7 +77,7 @@ def date_filter(
 @pass_context
 def number_filter(context: Context, value: Any, locale: str | None = None) -> str:
     """`{{ item.quantity|number }}`: grouped digits and the locale's decimal sign."""
-    if value in (None, ""):
+    if _blank(value):
         return ""
     return str(format_decimal(_number(value), locale=_locale(context, locale)))
 
@@ -83,7 +88,7 @@ def money_filter(
 ) -> str:
     """`{{ deal.amount|money(deal.currency) }}`: two decimals, with the currency's sign when one
     is named."""
-    if value in (None, ""):
+    if _blank(value):
         return ""
     amount = _number(value)
     name = _locale(context, locale)
@@ -103,7 +108,7 @@ def in_words_filter(
 ) -> str:
     """`{{ deal.amount|in_words('RUB') }}`: the amount in words (`to='currency'` when a currency
     is named: roubles and kopecks, euros and cents), else the number in words."""
-    if value in (None, ""):
+    if _blank(value):
         return ""
     amount = _number(value)
     if abs(amount) >= 10**15:

@@ -11,12 +11,11 @@ from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
 from web.outcomes import only_for
-from web.views.admin import document_types, groups, roles, users
+from web.views.admin import document_types, groups, roles, templates, users
 
 # Areas whose administration arrives with their own issues; their places are kept here.
 ARRIVING = [
     ("Journals", "registration journals"),
-    ("Templates", "document templates"),
 ]
 
 
@@ -39,5 +38,11 @@ urlpatterns: list[URLPattern] = [
         "administration/document-types/",
         document_types.type_list,
         name="administration-document-types",
+    ),
+    path("administration/templates/", templates.template_list, name="administration-templates"),
+    path(
+        "administration/templates/<int:pk>/",
+        templates.template_detail,
+        name="administration-template",
     ),
 ]
