@@ -117,7 +117,8 @@ def test_generate_document_is_404_for_a_deal_out_of_sight_and_shows_template_err
     page = f"/crm/deals/{deal['id']}/generate/"
     chosen = {"template": template["id"], "format": "docx", "title": ""}
     fine = submit(client, page, page, chosen)
-    assert fine.status_code == 302  # an empty value formats as nothing  # type: ignore[attr-defined]
+    # an empty value formats as nothing
+    assert fine.status_code == 302  # type: ignore[attr-defined]
     bad = submit(client, page, page, {**chosen, "template": 999999})
     assert bad.status_code == 400  # type: ignore[attr-defined]
     assert Document.objects.count() == 1
