@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
@@ -44,23 +44,16 @@ def test_a_contract_template_fills_from_a_deal_into_a_saved_linked_docx_and_a_pd
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Templates")
     page.get_by_label("Name").fill("Supply contract")
-    page.get_by_label("File").set_input_files(
-        files=[
-            {
-                "name": "contract.docx",
-                "mimeType": DOCX,
-                "buffer": docx_bytes(
-                    "Contract {{ deal.title }} with {{ company.title }}",
-                    "Total {{ deal.amount|money(deal.currency) }}",
-                    rows=[
-                        "{{ item.name }}",
-                        "{{ item.quantity|number }}",
-                        "{{ item.amount|money }}",
-                    ],
-                ),
-            }
-        ]
-    )
+    contract: FilePayload = {
+        "name": "contract.docx",
+        "mimeType": DOCX,
+        "buffer": docx_bytes(
+            "Contract {{ deal.title }} with {{ company.title }}",
+            "Total {{ deal.amount|money(deal.currency) }}",
+            rows=["{{ item.name }}", "{{ item.quantity|number }}", "{{ item.amount|money }}"],
+        ),
+    }
+    page.get_by_label("File").set_input_files(files=[contract])
     page.get_by_role("button", name="Upload template").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Supply contract")
     variables = page.get_by_role("region", name="Variables")
