@@ -3,6 +3,7 @@
 import json
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from repository.serializers import FolderField
@@ -47,15 +48,20 @@ class TemplateDetailSerializer(TemplateSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class TemplateFileField(serializers.FileField):
+    """A .docx with Jinja tags (never empty)."""
+
+
 class TemplateUploadSerializer(serializers.Serializer[Any]):
     """The upload form (multipart)."""
 
-    file = serializers.FileField(allow_empty_file=True, help_text="A .docx with Jinja tags.")
+    file = TemplateFileField(allow_empty_file=True, help_text="A .docx with Jinja tags.")
     name = serializers.RegexField(r"\S", max_length=255)
 
 
 class TemplateVersionUploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(allow_empty_file=True, help_text="A .docx with Jinja tags.")
+    file = TemplateFileField(allow_empty_file=True, help_text="A .docx with Jinja tags.")
 
 
 def _record_id() -> serializers.IntegerField:

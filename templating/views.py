@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from audit.record import context_from
 from core.api import Pagination, error_responses
 from repository.serializers import DocumentSerializer
+from templating.models import RenderFormat
 from templating.serializers import (
     RenderSerializer,
     TemplateDetailSerializer,
@@ -21,6 +22,7 @@ from templating.serializers import (
     TemplateVersionUploadSerializer,
 )
 from templating.services import rendering
+from templating.services.rendering import MIME_TYPES
 from templating.services.templates import (
     add_template_version,
     get_template,
@@ -100,7 +102,8 @@ class TemplateViewSet(viewsets.ViewSet):
     @extend_schema(
         request=RenderSerializer,
         responses={
-            (200, "application/octet-stream"): FILLED,
+            (200, MIME_TYPES[RenderFormat.DOCX]): FILLED,
+            (200, MIME_TYPES[RenderFormat.PDF]): FILLED,
             201: DocumentSerializer,
             **error_responses(
                 409,

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,11 +15,27 @@ from crm.services.items import deal_items, replace_items
 MAX_ITEMS = 1000
 
 
+# Bounded so a line's amount (quantity x price) always fits its column.
+@extend_schema_field({"type": "string", "pattern": r"^[0-9]{1,9}(\.[0-9]{1,3})?$"})
+class QuantityField(serializers.DecimalField):
+    """A quantity, at most three decimals, as text (or a JSON number)."""
+
+
+@extend_schema_field({"type": "string", "pattern": r"^-?[0-9]{1,9}(\.[0-9]{1,2})?$"})
+class PriceField(serializers.DecimalField):
+    """A price or amount, at most two decimals, as text (or a JSON number)."""
+
+
+@extend_schema_field({"type": "string", "pattern": r"^-?[0-9]{1,18}(\.[0-9]{1,2})?$"})
+class AmountField(serializers.DecimalField):
+    """A line's amount, as text."""
+
+
 class DealItemSerializer(serializers.ModelSerializer[DealItem]):
     name = serializers.RegexField(r"\S", max_length=500)
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=3, min_value=0)
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=2)
-    amount = serializers.DecimalField(max_digits=20, decimal_places=2, read_only=True)
+    quantity = QuantityField(max_digits=12, decimal_places=3, min_value=0)
+    unit_price = PriceField(max_digits=11, decimal_places=2)
+    amount = AmountField(max_digits=20, decimal_places=2, read_only=True)
 
     class Meta:
         model = DealItem
