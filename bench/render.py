@@ -41,7 +41,8 @@ def contract() -> bytes:
         "{{ user.name }}, signed on {{ today|date('long') }}.",
         "Contact: {{ contact.full_name }}, {{ contact.email }}, {{ contact.phone }}.",
         "The supplier delivers the goods below; the buyer pays "
-        "{{ deal.items_total|money(deal.currency) }} ({{ deal.items_total|in_words(deal.currency) }}).",
+        "{{ deal.items_total|money(deal.currency) }} "
+        "({{ deal.items_total|in_words(deal.currency) }}).",
     ):
         document.add_paragraph(text)
     table = document.add_table(rows=4, cols=5)
@@ -88,7 +89,7 @@ def prepare() -> tuple[Any, Any, int, bytes]:
         owner=admin,
         title="Office furniture",
         pipeline=pipeline,
-        stage=pipeline.stages.first(),
+        stage=pipeline.stages.order_by("position")[0],
         currency="EUR",
         company=company,
         contact=contact,
