@@ -22,6 +22,7 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, Template, nodes
 from jinja2.exceptions import SecurityError, TemplateRuntimeError
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
@@ -99,20 +100,28 @@ def _check_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         _check_format(value)
 
 
-def _bounded_filter(function: Any) -> Any:
-    """The filter, refusing huge numbers among its arguments and huge widths in any text it
-    is given (`'%999999999d'|format(1)`); the value filtered may be any number."""
+# Filters whose arguments are values to print, not sizes: any number may go in.
+PRINTING_FILTERS = {"format", *FILTERS}
+
+
+def _bounded_filter(name: str, function: Any) -> Any:
+    """The filter, refusing huge widths in any text it is given (`'%999999999d'|format(1)`) and
+    huge numbers among the arguments of those taking sizes (`center`, `indent`, `truncate`);
+    the value filtered may be any number."""
 
     def bounded(*args: Any, **kwargs: Any) -> Any:
-        values = [a for a in args if not isinstance(a, Context | Environment)]
+        values = [a for a in args if not isinstance(a, Context | EvalContext | Environment)]
         if values:
             _check_format(values[0])
-        _check_arguments(tuple(values[1:]), kwargs)
+        if name in PRINTING_FILTERS:
+            for value in (*values[1:], *kwargs.values()):
+                _check_format(value)
+        else:
+            _check_arguments(tuple(values[1:]), kwargs)
         return function(*args, **kwargs)
 
-    for name in ("jinja_pass_arg",):  # keep pass_context / pass_environment markers
-        if hasattr(function, name):
-            setattr(bounded, name, getattr(function, name))
+    if hasattr(function, "jinja_pass_arg"):  # keep the pass_context / pass_environment mark
+        bounded.jinja_pass_arg = function.jinja_pass_arg  # type: ignore[attr-defined]
     bounded.__name__ = getattr(function, "__name__", "filter")
     return bounded
 
@@ -153,7 +162,7 @@ class DocumentEnvironment(SandboxedEnvironment):
         self.globals.clear()
         self.globals.update(range=bounded_range(budget), namespace=Namespace)
         self.filters.update(FILTERS)
-        self.filters = {name: _bounded_filter(f) for name, f in self.filters.items()}
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
         self.binop_table.update({"*": _multiply, "**": _power, "%": _modulo})
         self.template_class = BudgetedTemplate
 
@@ -169,6 +178,12 @@ class DocumentEnvironment(SandboxedEnvironment):
         return wrapped
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        is_str_format = getattr(__obj, "__name__", "") in ("format", "format_map") and isinstance(
+            getattr(getattr(__obj, "__wrapped__", None), "__self__", None), str
+        )
+        if is_str_format:
+            # `'{:,}'.format(n)`: the values are printed, the widths were checked on access
+            return super().call(__context, __obj, *args, **kwargs)
         _check_arguments(args, kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 

@@ -80,6 +80,18 @@ def test_helpers_that_open_the_way_elsewhere_are_not_there(admin: APIClient) -> 
     assert response.status_code == 200, response.content
 
 
+def test_large_numbers_print_where_they_are_values(admin: APIClient) -> None:
+    """The bounds on numbers are for sizes (`center(n)`, `range(n)`), not for values printed."""
+    from tests.templating.helpers import paragraphs_of
+
+    template = make_template(
+        admin, "{{ '%d pcs'|format(n) }} | {{ '{:,}'.format(n) }} | {{ n|number }} | {{ n * 2 }}"
+    )
+    response = render(admin, template["id"], context={"n": 2500000})
+    assert response.status_code == 200, response.content
+    assert paragraphs_of(response.content) == ["2500000 pcs | 2,500,000 | 2,500,000 | 5000000"]
+
+
 def test_values_are_escaped_for_the_xml_they_land_in(admin: APIClient) -> None:
     """A value holding Word markup comes out as text, not as markup."""
     from tests.templating.helpers import paragraphs_of
