@@ -43,6 +43,7 @@ def test_a_contract_template_fills_from_a_deal_into_a_saved_linked_docx_and_a_pd
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Administration").click()
     page.get_by_role("link", name="Templates").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Templates")
+    check_page(page, "templates")
     page.get_by_label("Name").fill("Supply contract")
     contract: FilePayload = {
         "name": "contract.docx",
