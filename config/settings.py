@@ -260,6 +260,18 @@ if KONTOR_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
         f"KONTOR_PHONE_REGION={KONTOR_PHONE_REGION!r} is no region phone numbers know (e.g. DE)."
     )
 
+# --- Document templates ---------------------------------------------------------------------
+# A template's .docx at most this large; a render at most this long (wall clock, in its child
+# process) and writing at most this many characters of document XML, else 422.
+KONTOR_TEMPLATE_MAX_BYTES = env.int("KONTOR_TEMPLATE_MAX_BYTES", default=10 * 1024 * 1024)
+KONTOR_RENDER_SECONDS = env.float("KONTOR_RENDER_SECONDS", default=10.0)
+KONTOR_RENDER_MAX_CHARACTERS = env.int("KONTOR_RENDER_MAX_CHARACTERS", default=20_000_000)
+# The PDF print form: LibreOffice's program, how long one conversion may take and how long a
+# request waits for the converter before answering 503.
+KONTOR_SOFFICE = env.str("KONTOR_SOFFICE", default="soffice")
+KONTOR_PDF_TIMEOUT_SECONDS = env.float("KONTOR_PDF_TIMEOUT_SECONDS", default=60.0)
+KONTOR_PDF_QUEUE_SECONDS = env.float("KONTOR_PDF_QUEUE_SECONDS", default=60.0)
+
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_URL = env.str("KONTOR_SEARCH_URL", default="")
 SEARCH_INDEX_DIR = DATA_DIR / "search-index"

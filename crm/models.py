@@ -194,6 +194,24 @@ class Deal(CrmRecord):
         return self.title
 
 
+class DealItem(models.Model):
+    """A line of a deal (goods or a service): what templates fill table rows with."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=2)
+    # quantity x unit price, rounded to cents when the line is written
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["deal", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RecordShare(models.Model):
     """One principal (`group:<name>`, `role:<name>`, `user:<name>`) a record is shared with."""
 

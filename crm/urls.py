@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from crm.views.conversion import ConvertLeadView, JunkLeadView
+from crm.views.items import DealItemsView
 from crm.views.privacy import EraseView, PersonalDataView
 from crm.views.records import CompanyViewSet, ContactViewSet, DealViewSet, LeadViewSet
 from crm.views.settings import FieldDefinitionViewSet, PipelineViewSet
@@ -33,5 +34,6 @@ urlpatterns = [
             ),
         )
     ),
+    path("crm/deals/<int:pk>/items/", DealItemsView.as_view(), name="crm-deal-items"),
     *router.urls,
 ]

@@ -37,6 +37,7 @@ from audit.models import AuditEvent
 from lifecycle.models import Journal
 from repository.models import LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
+from tests.templating.helpers import docx_bytes
 
 # Nothing here needs a commit: no job, thread or other connection reads the rows.
 pytestmark = pytest.mark.rolled_back
@@ -111,6 +112,12 @@ def _in_journal(world: dict[str, Any]) -> dict[str, str]:
     return {"journal": "IN"}
 
 
+def _template_file() -> io.BytesIO:
+    handle = io.BytesIO(docx_bytes("Contract {{ deal.title }}"))
+    handle.name = "contract.docx"
+    return handle
+
+
 DOC = "/api/v1/documents/{pk}/"
 FOLDER = "/api/v1/folders/{pk}/"
 CRM = "/api/v1/crm/"
@@ -173,6 +180,35 @@ RULES: dict[tuple[str, str], Rule] = {
         crm_shared(200), params={"pk": "lead"}, event="lead.junk"
     ),
     **_privacy_rules(),
+    ("GET", CRM + "deals/{pk}/items/"): Rule(crm_shared(200), params={"pk": "deal"}),
+    ("PUT", CRM + "deals/{pk}/items/"): Rule(
+        crm_shared(200),
+        body=lambda w: {"items": [{"name": "Chair", "quantity": "2", "unit_price": "9.50"}]},
+        params={"pk": "deal"},
+        event="deal.update",
+    ),
+    # Document templates: administrators upload them, everyone fills them with what they see.
+    ("GET", "/api/v1/templates/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/templates/{pk}/"): Rule(PUBLIC_200, params={"pk": "template"}),
+    ("POST", "/api/v1/templates/"): Rule(
+        admins_only(201),
+        body=lambda w: {"name": "T", "file": _template_file()},
+        multipart=True,
+        event="template.create",
+    ),
+    ("POST", "/api/v1/templates/{pk}/versions/"): Rule(
+        admins_only(201),
+        body=lambda w: {"file": _template_file()},
+        multipart=True,
+        params={"pk": "template"},
+        event="template.version",
+    ),
+    ("POST", "/api/v1/templates/{pk}/render/"): Rule(
+        crm_shared(200),
+        body=lambda w: {"deal": w["deal"]},
+        params={"pk": "template"},
+        event="template.render",
+    ),
     ("GET", CRM + "pipelines/"): Rule(PUBLIC_200),
     ("GET", CRM + "pipelines/{pk}/"): Rule(PUBLIC_200, params={"pk": "pipeline"}),
     ("POST", CRM + "pipelines/"): Rule(
@@ -497,6 +533,9 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         {"entity": "lead", "code": f"f{tag}", "label": "F", "type": "string"},
         format="json",
     ).json()["id"]
+    template = admin.post(
+        "/api/v1/templates/", {"name": f"T{tag}", "file": _template_file()}, format="multipart"
+    ).json()["id"]
     route = alice.post(
         "/api/v1/routes/",
         {
@@ -513,6 +552,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         **crm,
         "pipeline": pipeline,
         "crm_field": crm_field,
+        "template": template,
         "pk": document,
         "other": other,
         "folder": folder,
