@@ -173,6 +173,8 @@ UNFORESEEABLE_REFUSALS = {
     "substitute_is_self",
     "invalid_period",
     "in_the_past",
+    # a journal's number format: {code}, {year} and {number} once each, only zero padding
+    "invalid_format",
 }
 
 

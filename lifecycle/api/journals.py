@@ -18,8 +18,13 @@ from lifecycle.services import journals as services
 class JournalSerializer(serializers.ModelSerializer[Journal]):
     """`format` is checked by the service (`lifecycle.services.journals.format_errors`)."""
 
-    code = serializers.CharField(max_length=10, help_text=services.CODE_RULE)
-    name = serializers.CharField(max_length=200)
+    code = serializers.RegexField(
+        services.CODE.pattern,
+        max_length=10,
+        help_text=services.CODE_RULE,
+        error_messages={"invalid": services.CODE_RULE},
+    )
+    name = serializers.RegexField(r"\S", max_length=200)
     format = serializers.CharField(
         max_length=100,
         required=False,

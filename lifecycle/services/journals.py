@@ -86,7 +86,8 @@ def create_journal(
     if problems := format_errors(number_format):
         errors["format"] = problems
     if errors:
-        raise Invalid(errors)
+        # a format's placeholders are a rule no schema states: its own code, when it is the one
+        raise Invalid(errors, code="invalid_format" if list(errors) == ["format"] else None)
     try:
         with transaction.atomic():
             journal = Journal.objects.create(code=code, name=name.strip(), format=number_format)
