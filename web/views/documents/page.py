@@ -26,6 +26,7 @@ from web.forms.documents import EFFECT_CHOICES, PERMISSION_CHOICES
 from web.outcomes import ServiceError, service_error
 from web.views.approvals.section import approval_section
 from web.views.documents.listing import DUPLICATES_KEY, folder_labels
+from web.views.spelling import spelling_section
 
 HISTORY_EVENTS = 50
 RELATIONS = ["related", "attachment", "reply_to", "supersedes", "contract_for"]
@@ -137,6 +138,7 @@ def render_document(
             user, document, may_submit=may[Permission.EDIT] and may[Permission.MANAGE_ACL]
         )
     )
+    context.update(spelling_section(document))
     if may[Permission.MANAGE_ACL]:
         explained_user, explanation, explain_error = _explanation(request, document)
         context.update(acl_rows(document))
