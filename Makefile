@@ -31,7 +31,8 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages \
+	bench-spell
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -94,13 +95,17 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all four: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
-#                       pages (the document list page beside the API list, embedded)
-#   make bench-upload / bench-search / bench-acl / bench-pages   one of them
-bench: bench-upload bench-search bench-acl bench-pages
+#   make bench          all five: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#                       pages (the document list page beside the API list, embedded),
+#                       spell (spelling quality per language, and speed beside pyspellchecker)
+#   make bench-upload / bench-search / bench-acl / bench-pages / bench-spell   one of them
+bench: bench-upload bench-search bench-acl bench-pages bench-spell
 
 bench-pages: venv
 	$(PY) bench/pages.py
+
+bench-spell: venv
+	$(PY) bench/spell.py
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

@@ -3,24 +3,31 @@ what was probably meant (best first: fewer edits first, then the more frequent w
 
 Each language's vocabulary loads once per process, on first use, and stays. A known word costs
 one set lookup; only unknown words pay for candidates: every string one edit away is looked up,
-and only when none is a word does a bounded scan look two edits away (generating all strings two
-edits away, as pyspellchecker does, grows with the square of the word's length).
+and only when none is a word does a scan of the most frequent words look two edits away
+(generating all strings two edits away, as pyspellchecker does, grows with the square of the
+word's length).
 """
 
 import functools
+import heapq
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Set
+from collections import Counter
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from spellchecker import SpellChecker
 
-from templating.spelling_tokens import Token, words_to_check
+from templating.spelling_tokens import Token, lookup_form, words_to_check
 
 LANGUAGES = ("en", "ru", "de", "fr", "es", "pt", "it")
 SUGGESTIONS = 5
+# Two edits away, only the most frequent words are looked for: scanning them all costs tens of
+# milliseconds per word, and a rarer word two edits away is seldom what was meant.
+TWO_EDIT_WORDS = 40_000
+RARE_LETTER = 1e-4
 # pyspellchecker's Russian list holds about 20,000 words and misses most inflected forms (and
 # even the prepositions "в" and "с"), the Spanish one most verb forms ("tiene", "puede");
 # wordfreq's most frequent words of those languages fill the gap.
@@ -60,8 +67,7 @@ class Vocabulary:
                 counts.setdefault(word.replace("ё", "е"), counts[word])
         self.language = language
         self.counts = counts
-        letters = set(checker.word_frequency.letters) | {c for word in counts for c in word[:1]}
-        self.letters = "".join(sorted(c for c in letters if c.isalpha()))
+        self.letters = _edit_letters(checker.word_frequency.dictionary, language)
         self._lock = threading.Lock()
         self._by_length: dict[int, list[str]] | None = None
 
@@ -85,7 +91,7 @@ class Vocabulary:
 
     def suggest(self, key: str, limit: int = SUGGESTIONS) -> list[str]:
         """Known words one edit from `key`, or two when none is one edit away; best first."""
-        found = {word for word in _one_edit(key, self.letters) if word in self.counts}
+        found = set(filter(self.counts.__contains__, _one_edit(key, self.letters)))
         if not found:
             found = self._two_edits(key)
         found.discard(key)
@@ -107,10 +113,26 @@ class Vocabulary:
         with self._lock:
             if self._by_length is None:
                 by_length: dict[int, list[str]] = {}
-                for word in self.counts:
+                frequent = heapq.nlargest(TWO_EDIT_WORDS, self.counts, key=self.counts.__getitem__)
+                for word in frequent:
                     by_length.setdefault(len(word), []).append(word)
                 self._by_length = by_length
             return self._by_length
+
+
+def _edit_letters(counts: Mapping[str, int], language: str) -> str:
+    """The letters one-edit candidates are made with: those of at least one in 10,000 letters
+    of the language's running text. Rare ones (Greek in the Russian list, "é" in English) would
+    multiply the strings to look up for words seldom meant."""
+    seen: Counter[str] = Counter()
+    for word, count in counts.items():
+        for letter in word:
+            seen[letter] += count
+    total = sum(seen.values()) or 1
+    letters = {letter for letter, count in seen.items() if count / total >= RARE_LETTER}
+    if language == "ru":
+        letters.add("ё")
+    return "".join(sorted(letter for letter in letters if letter.isalpha()))
 
 
 def _with_extra_words(counts: dict[str, int], language: str, how_many: int) -> dict[str, int]:
@@ -138,18 +160,14 @@ def _without_accents(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _one_edit(word: str, letters: str) -> Iterable[str]:
+def _one_edit(word: str, letters: str) -> list[str]:
     """Every string one deletion, transposition, replacement or insertion from `word`."""
     splits = [(word[:index], word[index:]) for index in range(len(word) + 1)]
-    for left, right in splits:
-        if right:
-            yield left + right[1:]
-            if len(right) > 1:
-                yield left + right[1] + right[0] + right[2:]
-            for letter in letters:
-                yield left + letter + right[1:]
-        for letter in letters:
-            yield left + letter + right
+    deletes = [left + right[1:] for left, right in splits if right]
+    swaps = [left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1]
+    replaces = [left + letter + right[1:] for left, right in splits if right for letter in letters]
+    inserts = [left + letter + right for left, right in splits for letter in letters]
+    return deletes + swaps + replaces + inserts
 
 
 _loading = threading.Lock()
@@ -187,14 +205,17 @@ def check(
     lookup forms of all the unknown words, which of them to let pass (names it knows)."""
     words = vocabulary(language)
     unknown: list[Token] = []
-    seen: dict[str, bool] = {}
-    for token in words_to_check(text):
-        is_known = seen.get(token.key)
-        if is_known is None:
-            is_known = token.key in accepted or words.knows(token.key)
-            seen[token.key] = is_known
-        if not is_known:
-            unknown.append(token)
+    forms: dict[str, str | None] = {}  # raw word -> its lookup form, None when it is right
+    for offset, word in words_to_check(text):
+        if word in forms:
+            key = forms[word]
+        else:
+            key = lookup_form(word)
+            if key in accepted or words.knows(key):
+                key = None
+            forms[word] = key
+        if key is not None:
+            unknown.append(Token(offset, len(word), key))
     if not unknown:
         return []
     keys = {token.key for token in unknown}

@@ -17,10 +17,13 @@ _MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe2
 _PART = rf"[\w{_MARKS}]+"
 # A word: letters (and digits, to skip the whole token) joined by inner apostrophes or hyphens.
 WORD = re.compile(rf"{_PART}(?:['’\-]{_PART})*")
-_CHUNK = re.compile(r"\S+")
-_URL = re.compile(r"^[(<\[\"']*(?:[a-z][a-z0-9+.\-]*://|www\.)", re.IGNORECASE)
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-_DOMAIN = re.compile(r"^[\w\-]+(?:\.[\w\-]+)*\.(?:com|org|net|io|de|fr|es|it|pt|ru|eu|uk)\b", re.I)
+# Addresses, skipped whole: URLs, www. names, e-mail addresses, bare domain names.
+_ADDRESS = re.compile(
+    r"(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)\S+"
+    r"|[^\s@]+@[^\s@]+\.[^\s@]+"
+    r"|\b[\w\-]+(?:\.[\w\-]+)*\.(?:com|org|net|io|de|fr|es|it|pt|ru|eu|uk)\b\S*",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 
 
@@ -35,24 +38,33 @@ class Token:
 
 def lookup_form(word: str) -> str:
     """The form dictionaries hold: composed accents, lower case, a straight apostrophe."""
+    if word.isascii():
+        return word.lower()
     return unicodedata.normalize("NFC", word).replace("’", "'").lower()
 
 
 def is_acronym(word: str) -> bool:
-    """ALL-CAPS of two letters or more ("VAT", "ООО", "GmbH" is not)."""
-    letters = [character for character in word if character.isalpha()]
-    return len(letters) >= 2 and all(character.isupper() for character in letters)
+    """ALL-CAPS of two letters or more ("VAT", "ООО"; "GmbH" is not)."""
+    return len(word) >= 2 and word.isupper()
 
 
-def words_to_check(text: str) -> Iterator[Token]:
-    """The tokens of `text` worth a dictionary lookup, in order."""
-    for chunk in _CHUNK.finditer(text):
-        value = chunk.group()
-        if _URL.match(value) or _EMAIL.search(value) or _DOMAIN.match(value):
-            continue
-        for match in WORD.finditer(value):
-            word = match.group().strip("-'’")
-            if not word or "_" in word or _DIGIT.search(word) or is_acronym(word):
+def words_to_check(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, word) for the words of `text` worth a dictionary lookup, in order."""
+    # One pass each over the whole text (a regex call per word costs more than the lookup).
+    addresses = [match.span() for match in _ADDRESS.finditer(text)] if "." in text else []
+    address = 0
+    skipped: dict[str, bool] = {}
+    for match in WORD.finditer(text):
+        start = match.start()
+        if addresses:
+            while address < len(addresses) and addresses[address][1] <= start:
+                address += 1
+            if address < len(addresses) and addresses[address][0] <= start:
                 continue
-            start = chunk.start() + match.start() + match.group().index(word)
-            yield Token(offset=start, length=len(word), key=lookup_form(word))
+        word = match.group()
+        is_skipped = skipped.get(word)
+        if is_skipped is None:
+            is_skipped = "_" in word or is_acronym(word) or _DIGIT.search(word) is not None
+            skipped[word] = is_skipped
+        if not is_skipped:
+            yield start, word
