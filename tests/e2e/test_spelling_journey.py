@@ -46,9 +46,7 @@ def test_a_letters_typos_are_marked_and_the_organisations_names_pass(
     expect(marks).to_have_text(["invoce", "woud", "Rechnnug"])
     suggestions = section.get_by_role("table", name="Suggestions")
     expect(suggestions.get_by_role("row").filter(has_text="invoce")).to_contain_text("invoice")
-    expect(suggestions.get_by_role("row").filter(has_text="Rechnnug")).to_contain_text(
-        "Rechnung"
-    )
+    expect(suggestions.get_by_role("row").filter(has_text="Rechnnug")).to_contain_text("Rechnung")
     check_accessibility(page)
 
     section.get_by_label("Language").select_option(label="German")
