@@ -9,8 +9,9 @@ The labelled set, per language, reproducible (fixed seed):
 - correct text: a business letter written for this benchmark (`spell_texts.py`) and Faker's
   everyday words of the language (none for Portuguese), every word of which is right.
 Printed per language: precision (flagged misspellings / everything flagged), recall (flagged
-misspellings / misspellings), top-1 (the first suggestion is the original word), the correct
-words flagged. Targets: precision and recall at least 0.9 in every language.
+misspellings / misspellings), recall counting the redrawn real-word errors as missed too (a
+lower bound), top-1 (the first suggestion is the original word), the share of correct words
+flagged (and which they are). Targets: precision and recall at least 0.9 in every language.
 
 Speed: a 10,000-word text per language (the correct words and 2% misspellings, shuffled)
 checked by `templating.spelling.check` after a warm-up (median of 5 runs), beside a plain
@@ -117,6 +118,10 @@ def quality(language: str, typos: int) -> dict[str, object]:
         "correct": len(correct),
         "precision": flagged_typos / flagged if flagged else 1.0,
         "recall": flagged_typos / len(pairs),
+        # Counting the typos that made a word of the vocabulary as missed (some are real words,
+        # some rare entries of the lists): a lower bound.
+        "recall_any": flagged_typos / (len(pairs) + excluded),
+        "false_rate": false_count / len(correct),
         "top1": top_one / len(pairs),
         "false_alarms": false_alarms,
     }
@@ -200,8 +205,9 @@ def main() -> None:
                 figures["correct"],
                 f"{figures['precision']:.3f}",
                 f"{figures['recall']:.3f}",
+                f"{figures['recall_any']:.3f}",
                 f"{figures['top1']:.3f}",
-                len(figures["false_alarms"]),  # type: ignore[arg-type]
+                f"{figures['false_rate']:.3f}",
                 "yes" if met else "NO",
             ]
         )
@@ -215,6 +221,7 @@ def main() -> None:
             "correct words",
             "precision",
             "recall",
+            "recall, any typo",
             "top-1",
             "correct flagged",
             "met?",

@@ -28,6 +28,12 @@ SUGGESTIONS = 5
 # milliseconds per word, and a rarer word two edits away is seldom what was meant.
 TWO_EDIT_WORDS = 40_000
 RARE_LETTER = 1e-4
+# What one check spends at most on suggestions, so that a text of gibberish cannot keep a worker
+# busy: distinct unknown words given suggestions, and of those, scans two edits away. Past the
+# first, words are still reported, without suggestions (or with one-edit ones only).
+MAX_SUGGESTED = 2_000
+MAX_TWO_EDIT_SCANS = 200
+MAX_WORD = 40
 # pyspellchecker's Russian list holds about 20,000 words and misses most inflected forms (and
 # even the prepositions "в" and "с"), the Spanish one most verb forms ("tiene", "puede");
 # wordfreq's most frequent words of those languages fill the gap.
@@ -91,11 +97,18 @@ class Vocabulary:
 
     def suggest(self, key: str, limit: int = SUGGESTIONS) -> list[str]:
         """Known words one edit from `key`, or two when none is one edit away; best first."""
+        return self.suggest_within(key, limit, two_edits=True)[0]
+
+    def suggest_within(self, key: str, limit: int, *, two_edits: bool) -> tuple[list[str], bool]:
+        """`suggest`, looking two edits away only if `two_edits`; and whether it did."""
+        if len(key) > MAX_WORD:  # no word is that long; its edits would be many
+            return [], False
         found = set(filter(self.counts.__contains__, _one_edit(key, self.letters)))
-        if not found:
+        scanned = not found and two_edits
+        if scanned:
             found = self._two_edits(key)
         found.discard(key)
-        return sorted(found, key=lambda word: (-self.counts[word], word))[:limit]
+        return sorted(found, key=lambda word: (-self.counts[word], word))[:limit], scanned
 
     def _two_edits(self, key: str) -> set[str]:
         found: set[str] = set()
@@ -202,7 +215,8 @@ def check(
 ) -> list[Misspelling]:
     """The misspelled words of `text`, in order. `accepted` holds lookup forms that are right
     whatever the dictionary says (the organisation's words); `exclude` is asked once, with the
-    lookup forms of all the unknown words, which of them to let pass (names it knows)."""
+    lookup forms of the unknown words written with a capital, which of them to let pass (the
+    names it knows)."""
     words = vocabulary(language)
     unknown: list[Token] = []
     forms: dict[str, str | None] = {}  # raw word -> its lookup form, None when it is right
@@ -218,15 +232,23 @@ def check(
             unknown.append(Token(offset, len(word), key))
     if not unknown:
         return []
-    keys = {token.key for token in unknown}
-    passing = exclude(keys) if exclude is not None else frozenset()
+    # Names are written with a capital: only those words are worth asking about.
+    capitalised = {token.key for token in unknown if text[token.offset].isupper()}
+    passing = exclude(capitalised) if exclude is not None and capitalised else frozenset()
     suggestions: dict[str, list[str]] = {}
+    scans = 0
     found = []
     for token in unknown:
         if token.key in passing:
             continue
         if token.key not in suggestions:
-            suggestions[token.key] = words.suggest(token.key, limit)
+            if len(suggestions) >= MAX_SUGGESTED:
+                suggestions[token.key] = []
+            else:
+                suggestions[token.key], scanned = words.suggest_within(
+                    token.key, limit, two_edits=scans < MAX_TWO_EDIT_SCANS
+                )
+                scans += scanned
         word = text[token.offset : token.offset + token.length]
         found.append(
             Misspelling(

@@ -1,9 +1,10 @@
 """Spell-checking a text, or the extracted text of a document the caller may view.
 
 What passes besides the dictionary: the organisation's words, and the names of the CRM records
-the caller can see (asked only for the words the dictionary did not know). Without a language,
-a document's text is split into paragraphs and each is checked in the language the search
-index's detector finds for it; a paragraph too short to tell takes the text's language.
+the caller can see (asked only for the capitalised words the dictionary did not know, once per
+word). Without a language, a document's text is split into paragraphs (lines) and each is
+checked in the language the search index's detector finds for it; a paragraph too short to tell
+takes the language of the one before it (the first ones, the whole text's).
 """
 
 import re
@@ -32,10 +33,16 @@ NAME_FIELDS = {
     "company": ("title",),
     "deal": ("title",),
 }
-# Asking the CRM about more unknown words than this in one check costs more than it helps: a
-# text with that many unknown words is in another language or no prose at all.
+# Asking the CRM about more unknown capitalised words than this in one check costs more than it
+# helps: a text with that many is in another language or no prose at all.
 MAX_NAME_LOOKUPS = 200
+# Terms per query stay far below SQLite's limit on the depth of an expression (1,000).
+NAME_LOOKUPS_PER_QUERY = 25
 MAX_TEXT = 1_000_000
+# Paragraphs shorter than this take the language around them; past this many detections (each
+# costs milliseconds) the rest do too.
+MIN_DETECTED = 40
+MAX_DETECTIONS = 300
 _PARAGRAPH = re.compile(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)|(?:\r\n|\r|\n)")
 
 
@@ -63,32 +70,47 @@ def supported_language(language: Any) -> str:
     )
 
 
-def _visible_name_keys(user: Any, keys: Set[str]) -> set[str]:
-    """Which of `keys` are words of the name of a CRM record the user can see."""
-    asked = sorted(keys)[:MAX_NAME_LOOKUPS]
-    if not asked:
-        return set()
-    found: set[str] = set()
-    for entity, fields in NAME_FIELDS.items():
-        condition = Q()
-        for key in asked:
-            # icontains folds only ASCII case on SQLite: ask for the capitalised form as well.
-            for form in {key, key.capitalize()}:
-                for name in fields:
-                    condition |= Q(**{f"{name}__icontains": form})
-        for values in records_for(user, entity).filter(condition).values_list(*fields):
-            for value in values:
-                found.update(lookup_form(word) for word in WORD.findall(value or ""))
-    return found & set(keys)
+class _VisibleNames:
+    """Which unknown words are words of the name of a CRM record the user can see; asked of the
+    database once per word however many paragraphs ask."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, keys: Set[str]) -> set[str]:
+        fresh = sorted(key for key in keys if key not in self.known)
+        room = max(0, MAX_NAME_LOOKUPS - len(self.known))
+        if fresh and room:
+            names = self._lookup(fresh[:room])
+            self.known.update((key, key in names) for key in fresh[:room])
+        return {key for key in keys if self.known.get(key)}
+
+    def _lookup(self, asked: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(asked), NAME_LOOKUPS_PER_QUERY):
+            chunk = asked[start : start + NAME_LOOKUPS_PER_QUERY]
+            # `icontains` folds case on PostgreSQL, on SQLite for ASCII only: a non-ASCII word
+            # is asked for as written with a capital as well.
+            forms = {
+                form for key in chunk for form in ({key} if key.isascii() else {key, key.title()})
+            }
+            for entity, fields in NAME_FIELDS.items():
+                condition = Q()
+                for form in forms:
+                    for name in fields:
+                        condition |= Q(**{f"{name}__icontains": form})
+                rows = records_for(self.user, entity).filter(condition).values_list(*fields)
+                for values in rows:
+                    for value in values:
+                        found.update(lookup_form(word) for word in WORD.findall(value or ""))
+        return found
 
 
-def _check(user: Any, text: str, language: str, accepted: frozenset[str]) -> list[Misspelling]:
-    return check(
-        text,
-        language,
-        accepted=accepted,
-        exclude=lambda keys: _visible_name_keys(user, keys),
-    )
+def _check(
+    names: _VisibleNames, text: str, language: str, accepted: frozenset[str]
+) -> list[Misspelling]:
+    return check(text, language, accepted=accepted, exclude=names)
 
 
 def _too_long(text: str) -> None:
@@ -102,7 +124,7 @@ def check_text(*, actor: Any, text: Any, language: Any) -> SpellingReport:
         raise Invalid({"text": ["Expected a string."]})
     _too_long(text)
     chosen = supported_language(language)
-    found = _check(actor, text, chosen, organisation_keys())
+    found = _check(_VisibleNames(actor), text, chosen, organisation_keys())
     return SpellingReport(chosen, [Finding(item, chosen) for item in found], text)
 
 
@@ -119,13 +141,24 @@ def _paragraphs(text: str) -> Iterable[tuple[int, str]]:
 
 def _by_paragraph(user: Any, text: str, accepted: frozenset[str]) -> SpellingReport:
     main = detect_language_among(text, LANGUAGES)
-    pieces: list[tuple[int, str, str]] = []
+    segments: list[list[Any]] = []  # [start, end, language] of runs of one language
     letters: Counter[str] = Counter()
+    detections = 0
+    previous = main
     for offset, paragraph in _paragraphs(text):
-        language = detect_language_among(paragraph, LANGUAGES)
+        language = OTHER_LANGUAGE
+        if detections < MAX_DETECTIONS and len(paragraph) >= MIN_DETECTED:
+            detections += 1
+            language = detect_language_among(paragraph, LANGUAGES)
+        # Too short to tell ("Dear Sir,", a heading): the language around it.
         if language == OTHER_LANGUAGE:
-            language = main
-        pieces.append((offset, paragraph, language))
+            language = previous
+        previous = language
+        end = offset + len(paragraph)
+        if segments and segments[-1][2] == language:
+            segments[-1][1] = end
+        else:
+            segments.append([offset, end, language])
         if language != OTHER_LANGUAGE:
             letters[language] += len(paragraph)
     if not letters:
@@ -135,11 +168,12 @@ def _by_paragraph(user: Any, text: str, accepted: frozenset[str]) -> SpellingRep
             supported=list(LANGUAGES),
         )
     report = SpellingReport(letters.most_common(1)[0][0])
-    for offset, paragraph, language in pieces:
+    names = _VisibleNames(user)
+    for start, end, language in segments:
         if language == OTHER_LANGUAGE:
             continue
-        for item in _check(user, paragraph, language, accepted):
-            moved = Misspelling(item.word, item.offset + offset, item.length, item.suggestions)
+        for item in _check(names, text[start:end], language, accepted):
+            moved = Misspelling(item.word, item.offset + start, item.length, item.suggestions)
             report.errors.append(Finding(moved, language))
     return report
 
@@ -157,7 +191,7 @@ def check_document(
     text = version.text
     accepted = organisation_keys()
     if chosen is not None:
-        found = _check(context.user, text, chosen, accepted)
+        found = _check(_VisibleNames(context.user), text, chosen, accepted)
         return SpellingReport(chosen, [Finding(item, chosen) for item in found], text)
     if not text.strip():
         return SpellingReport(OTHER_LANGUAGE, [], text)

@@ -248,3 +248,15 @@ def test_a_text_in_none_of_the_languages_asks_for_one(alice: APIClient) -> None:
     assert response.json()["supported"] == ["en", "ru", "de", "fr", "es", "pt", "it"]
     named = alice.get(f"/api/v1/documents/{document}/spellcheck/?language=en")
     assert named.status_code == 200 and named.json()["language"] == "en"
+
+
+def test_names_outside_ascii_and_many_unknown_names_are_handled(alice: APIClient) -> None:
+    """A Polish surname passes (SQLite folds only ASCII case); a text of hundreds of unknown
+    capitalised words is answered (the name lookups are bounded and batched)."""
+    alice.post("/api/v1/crm/contacts/", {"name": "Jan", "last_name": "Żółkiewskyj"}, format="json")
+    check = {"text": "Żółkiewskyj and ŻÓŁKIEWSKYJ wrote", "language": "en"}
+    assert alice.post("/api/v1/spellcheck/", check, format="json").json()["errors"] == []
+    many = " ".join(f"Qz{chr(97 + n // 26)}{chr(97 + n % 26)}xv" for n in range(400))
+    response = alice.post("/api/v1/spellcheck/", {"text": many, "language": "en"}, format="json")
+    assert response.status_code == 200
+    assert len(response.json()["errors"]) == 400

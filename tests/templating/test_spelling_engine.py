@@ -89,19 +89,22 @@ def test_accepted_words_and_excluded_names_pass() -> None:
 
     found = check(text, "en", accepted=frozenset({"kontorix"}), exclude=names)
     assert [item.word for item in found] == ["quotte"]
-    assert asked == [{"wojcikowsky", "quotte"}]  # asked once, about unknown words only
+    # Asked once, about the unknown words written with a capital only.
+    assert asked == [{"wojcikowsky"}]
 
 
 def test_known_words_never_reach_candidate_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path: a text of known words costs lookups only."""
     suggested: list[str] = []
-    original = spelling.Vocabulary.suggest
+    original = spelling.Vocabulary.suggest_within
 
-    def counting(self: spelling.Vocabulary, key: str, limit: int = 5) -> list[str]:
+    def counting(
+        self: spelling.Vocabulary, key: str, limit: int, *, two_edits: bool
+    ) -> tuple[list[str], bool]:
         suggested.append(key)
-        return original(self, key, limit)
+        return original(self, key, limit, two_edits=two_edits)
 
-    monkeypatch.setattr(spelling.Vocabulary, "suggest", counting)
+    monkeypatch.setattr(spelling.Vocabulary, "suggest_within", counting)
     assert check("the quick brown fox jumps over the lazy dog " * 50, "en") == []
     assert suggested == []
     check("teh teh teh", "en")
@@ -116,3 +119,14 @@ def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(UnsupportedLanguage):
         check("hello", "xx")
     assert set(LANGUAGES) == {"en", "ru", "de", "fr", "es", "pt", "it"}
+
+
+def test_a_text_of_gibberish_costs_a_bounded_amount(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every unknown word is reported; suggestions stop at the check's budget."""
+    monkeypatch.setattr(spelling, "MAX_SUGGESTED", 3)
+    monkeypatch.setattr(spelling, "MAX_TWO_EDIT_SCANS", 1)
+    text = "qzxv qzxw qzxy qzxz qzqq " + "x" * 5000
+    found = check(text, "en")
+    assert [item.word for item in found][:5] == ["qzxv", "qzxw", "qzxy", "qzxz", "qzqq"]
+    assert found[-1].length == 5000 and found[-1].suggestions == []
+    assert found[3].suggestions == [] and found[4].suggestions == []
