@@ -7,7 +7,8 @@ The labelled set, per language, reproducible (fixed seed):
   vocabulary ("form" -> "from") is a real-word error, which no dictionary can see; it is drawn
   again and counted as excluded.
 - correct text: a business letter written for this benchmark (`spell_texts.py`) and Faker's
-  everyday words of the language (none for Portuguese), every word of which is right.
+  everyday words of the language (for Portuguese, the words of Faker's job titles), every word
+  of which is right.
 Printed per language: precision (flagged misspellings / everything flagged), recall (flagged
 misspellings / misspellings), recall counting the redrawn real-word errors as missed too (a
 lower bound), top-1 (the first suggestion is the original word), the share of correct words
@@ -36,7 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from _common import RatioTable, print_table  # noqa: E402
-from spell_texts import FAKER_LOCALES, LETTERS  # noqa: E402
+from spell_texts import FAKER_JOB_LOCALES, FAKER_LOCALES, LETTERS  # noqa: E402
 
 from templating.spelling import LANGUAGES, check, vocabulary  # noqa: E402
 from templating.spelling_tokens import lookup_form, words_to_check  # noqa: E402
@@ -95,6 +96,12 @@ def correct_words(language: str) -> list[str]:
 
         everyday = sorted(set(Faker(FAKER_LOCALES[language]).get_words_list()))
         found += random.Random(SEED).sample(everyday, min(FAKER_WORDS, len(everyday)))
+    if language in FAKER_JOB_LOCALES:
+        from faker import Faker
+
+        jobs = " ".join(Faker(FAKER_JOB_LOCALES[language]).provider("faker.providers.job").jobs)  # type: ignore[union-attr]
+        words = sorted({word for _offset, word in words_to_check(jobs)})
+        found += random.Random(SEED).sample(words, min(FAKER_WORDS, len(words)))
     return found
 
 

@@ -95,7 +95,7 @@ LETTERS = {
 }
 
 # Faker's word lists of the same languages (everyday words, another author's choice); Faker has
-# none for Portuguese.
+# none for Portuguese, whose words come from Faker's Portuguese job titles instead.
 FAKER_LOCALES = {
     "en": "en_US",
     "ru": "ru_RU",
@@ -104,3 +104,4 @@ FAKER_LOCALES = {
     "es": "es_ES",
     "it": "it_IT",
 }
+FAKER_JOB_LOCALES = {"pt": "pt_PT"}

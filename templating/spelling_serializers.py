@@ -6,12 +6,14 @@ from rest_framework import serializers
 
 from templating.models import DictionaryWord
 from templating.proofing import SpellingReport
+from templating.proofing.checks import MAX_TEXT
+from templating.proofing.dictionary import MAX_LENGTH, WORD_PATTERN
 from templating.spelling import LANGUAGES
 
 
 class SpellcheckRequestSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    language = serializers.CharField(help_text=f"One of {', '.join(LANGUAGES)}.")
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=MAX_TEXT)
+    language = serializers.ChoiceField(choices=list(LANGUAGES))
 
 
 class MisspellingSerializer(serializers.Serializer[Any]):
@@ -42,7 +44,7 @@ class DictionaryWordSerializer(serializers.ModelSerializer[DictionaryWord]):
 
 
 class DictionaryWordInputSerializer(serializers.Serializer[Any]):
-    word = serializers.CharField()
+    word = serializers.RegexField(WORD_PATTERN, max_length=MAX_LENGTH)
 
 
 def report_body(report: SpellingReport) -> dict[str, Any]:

@@ -3,15 +3,18 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.record import context_from
-from core.api import Pagination, error_responses
+from core.api import error_responses
 from templating import proofing
+from templating.models import DictionaryWord
+from templating.proofing.dictionary import MAX_LENGTH, WORD_PATTERN
 from templating.spelling import LANGUAGES
 from templating.spelling_serializers import (
     DictionaryWordInputSerializer,
@@ -54,10 +57,9 @@ class DocumentSpellcheckView(APIView):
             **error_responses(
                 400,
                 409,
-                422,
-                e400=UNSUPPORTED,
+                e400=f"{UNSUPPORTED} Without `language`, a text in none of them "
+                "(`language_unknown`, with `supported`).",
                 e409="The text is still being read from the file (`text_pending`).",
-                e422="No language could be detected (`language_unknown`): name one.",
             ),
         },
     )
@@ -77,28 +79,36 @@ def _word_of(request: Request) -> Any:
     return request.query_params.get("word")
 
 
-class DictionaryView(APIView):
-    @extend_schema(responses=DictionaryWordSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        paginator = Pagination()
-        page = paginator.paginate_queryset(
-            proofing.dictionary_words().select_related("added_by"), request, view=self
-        )
-        return paginator.get_paginated_response(DictionaryWordSerializer(page, many=True).data)
+class DictionaryView(generics.ListCreateAPIView[DictionaryWord]):
+    """Everyone signed in reads the organisation's words; administrators add and remove them."""
+
+    serializer_class = DictionaryWordSerializer
+
+    def get_queryset(self) -> QuerySet[DictionaryWord]:
+        return proofing.dictionary_words().select_related("added_by")
 
     @extend_schema(
         request=DictionaryWordInputSerializer,
         responses={201: DictionaryWordSerializer, **error_responses(409)},
     )
-    def post(self, request: Request) -> Response:
-        entry = proofing.add_word(context=context_from(request), word=_word_of(request))
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        given = DictionaryWordInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        entry = proofing.add_word(context=context_from(request), word=given.validated_data["word"])
         return Response(DictionaryWordSerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=DictionaryWordInputSerializer,
-        parameters=[OpenApiParameter("word", str, description="Or in the body.")],
-        responses={204: None},
+        request=None,
+        parameters=[
+            OpenApiParameter(
+                "word",
+                {"type": "string", "pattern": WORD_PATTERN, "maxLength": MAX_LENGTH},
+                required=True,
+                description="The word, in any case (also read from a JSON body `word`).",
+            )
+        ],
+        responses={204: None, **error_responses(404, e404="The word is not in the dictionary.")},
     )
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         proofing.remove_word(context=context_from(request), word=_word_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

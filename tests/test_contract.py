@@ -163,6 +163,8 @@ UNFORESEEABLE_REFUSALS = {
     "password_too_common",
     "password_entirely_numeric",
     "password_too_similar",
+    # a document's text in none of the spell-checker's languages, checked without naming one
+    "language_unknown",
 }
 
 

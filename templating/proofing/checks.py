@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q
 
 from audit.record import RequestContext
-from core.errors import Conflict, Invalid, RuleViolation
+from core.errors import Conflict, Invalid
 from crm.selectors import records_for
 from permissions.access import get_document
 from repository.models import TextStatus
@@ -162,8 +162,14 @@ def _by_paragraph(user: Any, text: str, accepted: frozenset[str]) -> SpellingRep
         if language != OTHER_LANGUAGE:
             letters[language] += len(paragraph)
     if not letters:
-        raise RuleViolation(
-            f"The language of the text could not be told; choose one of {', '.join(LANGUAGES)}.",
+        # The request lacks what this text needs: a language to check it in.
+        raise Invalid(
+            {
+                "language": [
+                    "The language of the text could not be told; choose one of "
+                    f"{', '.join(LANGUAGES)}."
+                ]
+            },
             code="language_unknown",
             supported=list(LANGUAGES),
         )

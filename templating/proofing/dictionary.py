@@ -3,6 +3,7 @@ never flags, in any language. Everyone signed in reads it (a checker's answer de
 administrators add and remove words, each change audited (`spelling.word_add`,
 `spelling.word_remove`) and applied at once in every process (`bump_generation`)."""
 
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,9 +14,13 @@ from core.errors import Conflict, Invalid, NotFound
 from permissions.access import require_admin
 from templating.models import DictionaryWord
 from templating.spelling_dictionary import bump_generation
-from templating.spelling_tokens import WORD, lookup_form
+from templating.spelling_tokens import lookup_form
 
 MAX_LENGTH = 100
+# One word: letters (or digits), with apostrophes or hyphens inside; the API's schema says the
+# same with this pattern.
+WORD_PATTERN = "^[^\\W_]+(?:['\u2019-][^\\W_]+)*$"
+_WORD = re.compile(WORD_PATTERN)
 
 
 def dictionary_words() -> QuerySet[DictionaryWord]:
@@ -29,7 +34,7 @@ def _clean(word: Any) -> str:
     word = word.strip()
     if len(word) > MAX_LENGTH:
         raise Invalid({"word": [f"At most {MAX_LENGTH} characters."]})
-    if WORD.fullmatch(word) is None or "_" in word:
+    if _WORD.match(word) is None:
         raise Invalid(
             {"word": ["One word: letters, with apostrophes or hyphens inside; no spaces."]}
         )
