@@ -151,6 +151,9 @@ def plain_loop(language: str) -> object:
     checker = SpellChecker(language=None, distance=2)
     checker.word_frequency.load_json(dict(vocabulary(language).counts))
     frequency = checker.word_frequency
+    # The same alphabet for its edits as ours: the letters pyspellchecker gathers from the whole
+    # list (Greek and Latin in the Russian one) would make its side slower for nothing.
+    frequency._letters = set(vocabulary(language).letters)
 
     def run(text: str) -> list[tuple[int, list[str]]]:
         answers = []

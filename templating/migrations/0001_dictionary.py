@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 
 def create_generation_row(apps, schema_editor):
-    apps.get_model("templating", "DictionaryGeneration").objects.create(pk=1, value=0)
+    generations = apps.get_model("templating", "DictionaryGeneration")
+    generations.objects.using(schema_editor.connection.alias).get_or_create(pk=1)
 
 
 class Migration(migrations.Migration):
