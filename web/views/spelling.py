@@ -38,9 +38,13 @@ PAGE_SIZE = 50
 WORDS_LISTED = 200
 
 
+LANGUAGE_CHOICES = [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
+
+
 def spelling_section(document: Document) -> dict[str, Any]:
-    """The document page's context for the Spelling section (no check runs here)."""
-    return {"spelling_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]}
+    """The document page's context for the Spelling section: the choices only, as the check
+    runs when asked."""
+    return {"spelling_languages": LANGUAGE_CHOICES}
 
 
 def _pieces(text: str, report: proofing.SpellingReport) -> list[dict[str, Any]]:
@@ -87,7 +91,7 @@ def document_spelling(request: HttpRequest, pk: int) -> HttpResponse:
     language = request.GET.get("language", "")
     context: dict[str, Any] = {
         "nav_area": "documents",
-        "spelling_languages": spelling_section(Document())["spelling_languages"],
+        "spelling_languages": LANGUAGE_CHOICES,
         "chosen_language": language,
     }
     status = 200
