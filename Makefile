@@ -32,7 +32,8 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render \
+	bench-spell
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -102,12 +103,13 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all five: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#   make bench          all six: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
 #                       pages (the document list page beside the API list, embedded), inbox
-#                       (an approver's inbox beside the bare SQL, PostgreSQL)
-#   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox   one of them
+#                       (an approver's inbox beside the bare SQL, PostgreSQL), spell (spelling
+#                       quality per language, and speed beside pyspellchecker)
+#   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox / bench-spell   one of them
 #   make bench-render   document templates: .docx and PDF beside bare docxtpl and LibreOffice
-bench: bench-upload bench-search bench-acl bench-pages bench-inbox
+bench: bench-upload bench-search bench-acl bench-pages bench-inbox bench-spell
 
 bench-pages: venv
 	$(PY) bench/pages.py
@@ -115,6 +117,10 @@ bench-pages: venv
 # Templates: a 50-row contract as .docx and PDF beside bare docxtpl and bare LibreOffice.
 bench-render: venv
 	$(PY) bench/render.py
+
+# Spelling: quality per language, and speed beside a plain pyspellchecker loop.
+bench-spell: venv
+	$(PY) bench/spell.py
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

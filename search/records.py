@@ -138,6 +138,33 @@ def detect_language(text: str) -> str:
     return language if language in LANGUAGES else OTHER_LANGUAGE
 
 
+def detect_language_among(text: str, languages: Iterable[str]) -> str:
+    """`detect_language` for callers that know more languages than the index (the
+    spell-checker): its answer when it is one of `languages` and the shortcuts can tell (they
+    know the index's languages only), else langdetect's likeliest of `languages`; "other" when
+    none is likely."""
+    wanted = set(languages)
+    language = detect_language(text)
+    if language == "ru" or (language in wanted and wanted <= set(LANGUAGES)):
+        return language if language in wanted else OTHER_LANGUAGE
+    sample = text[:1000]
+    if len(_LETTERS.findall(sample)) < 20:
+        return OTHER_LANGUAGE
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _language_detectors().create()
+    detector.n_trial = LANGDETECT_TRIALS
+    try:
+        detector.append(sample[:300])
+        ranked = detector.get_probabilities()
+    except LangDetectException:
+        return OTHER_LANGUAGE
+    for guess in ranked:
+        if guess.lang in wanted:
+            return str(guess.lang)
+    return OTHER_LANGUAGE
+
+
 def _flatten(value: Any) -> Iterable[str]:
     if isinstance(value, dict):
         for item in value.values():

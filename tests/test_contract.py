@@ -175,6 +175,8 @@ UNFORESEEABLE_REFUSALS = {
     "in_the_past",
     # a journal's number format: {code}, {year} and {number} once each, only zero padding
     "invalid_format",
+    # a document's text in none of the spell-checker's languages, checked without naming one
+    "language_unknown",
 }
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-from web.views import admin, approvals, audit, auth, crm, documents, folders, search
+from web.views import admin, approvals, audit, auth, crm, documents, folders, search, spelling
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *auth.urlpatterns,
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *admin.urlpatterns,
     *crm.urlpatterns,
     *approvals.urlpatterns,
+    *spelling.urlpatterns,
 ]

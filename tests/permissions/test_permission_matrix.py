@@ -275,6 +275,20 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/routes/{pk}/versions/"): Rule(PUBLIC_200, params={"pk": "route"}),
     ("GET", "/api/v1/approvals/inbox/"): Rule(PUBLIC_200),
     ("GET", "/api/v1/journals/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/spellcheck/"): Rule(
+        PUBLIC_200, body=lambda w: {"text": "Helo world", "language": "en"}
+    ),
+    ("GET", "/api/v1/spellcheck/dictionary/"): Rule(PUBLIC_200),
+    ("POST", "/api/v1/spellcheck/dictionary/"): Rule(
+        admins_only(201),
+        body=lambda w: {"word": f"Newword{w['tag']}"},
+        event="spelling.word_add",
+    ),
+    ("DELETE", "/api/v1/spellcheck/dictionary/"): Rule(
+        admins_only(204),
+        body=lambda w: {"word": w["dictionary_word"]},
+        event="spelling.word_remove",
+    ),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
     ("POST", "/api/v1/users/"): Rule(
@@ -312,6 +326,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", DOC + "download/"): Rule(needs(200)),
     ("GET", DOC + "text/"): Rule(READ),
     ("GET", DOC + "duplicates/"): Rule(READ),
+    ("GET", DOC + "spellcheck/"): Rule(READ, query="?language=en", event="document.text"),
     ("GET", DOC + "versions/"): Rule(READ),
     ("POST", DOC + "versions/"): Rule(
         needs(201), body=lambda w: {"file": _file(f"v{w['tag']}")}, multipart=True
@@ -544,6 +559,9 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         },
         format="json",
     ).json()["id"]
+    dictionary_word = admin.post(
+        "/api/v1/spellcheck/dictionary/", {"word": f"Spellword{tag}"}, format="json"
+    ).json()["word"]
     reviewed = make_document(alice, f"reviewed{tag}", folder)
     run = alice.post(f"/api/v1/documents/{reviewed}/submit/", {"route": route}, format="json")
     assert run.status_code == 201, run.content
@@ -567,6 +585,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "run": run.json()["id"],
         "task": task["id"],
         "substitute": User.objects.create_user(f"stand-in-{tag}").get_username(),
+        "dictionary_word": dictionary_word,
     }
 
 
