@@ -19,6 +19,10 @@ _INVALID = re.compile(r"[\x00\ud800-\udfff]")
 # Deeper JSON is refused: Python's decoder, encoder and anything walking the value recursively
 # stop near 1,000 levels, so a deeply nested value stored once breaks every later read of it.
 MAX_NESTING = 64
+# A field's pattern for "more than white space", read alike by Python and by the JSON Schema's
+# ECMAScript regex: DRF trims what `str.strip` calls white space, which includes the separators
+# \x1c-\x1f and \x85 that ECMAScript's `\S` matches; so the pattern excludes them by name.
+NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
 INVALID_TEXT = "invalid_text"
 TOO_DEEP = "too_deep"
 

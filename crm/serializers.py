@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.text import NOT_BLANK
 from crm.models import (
     WRITABLE_LEAD_STATUSES,
     Company,
@@ -40,9 +41,6 @@ class RecordWriteSerializer(serializers.Serializer[Any]):
         help_text="Principals (`group:<name>`, `role:<name>`, `user:<name>`) who see the record; "
         "its owner and administrators set it.",
     )
-
-
-NOT_BLANK = r"\S"
 
 
 def named(**kwargs: Any) -> serializers.RegexField:
@@ -309,7 +307,7 @@ class ItemSerializer(serializers.Serializer[Any]):
         "type": "array",
         "items": {
             "oneOf": [
-                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": r"\S"},
+                {"type": "string", "minLength": 1, "maxLength": 255, "pattern": NOT_BLANK},
                 {
                     "type": "object",
                     "properties": {
@@ -318,7 +316,7 @@ class ItemSerializer(serializers.Serializer[Any]):
                             "type": "string",
                             "minLength": 1,
                             "maxLength": 255,
-                            "pattern": r"\S",
+                            "pattern": NOT_BLANK,
                         },
                     },
                     "required": ["label"],

@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.text import NOT_BLANK
 from repository.serializers import FolderField
 from templating.models import DocumentTemplate, RenderFormat, TemplateVersion
 
@@ -57,7 +58,7 @@ class TemplateUploadSerializer(serializers.Serializer[Any]):
     """The upload form (multipart)."""
 
     file = TemplateFileField(allow_empty_file=True, help_text="A .docx with Jinja tags.")
-    name = serializers.RegexField(r"\S", max_length=255)
+    name = serializers.RegexField(NOT_BLANK, max_length=255)
 
 
 class TemplateVersionUploadSerializer(serializers.Serializer[Any]):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.record import context_from
+from core.text import NOT_BLANK
 from crm.models import DealItem
 from crm.services.items import deal_items, replace_items
 
@@ -32,7 +33,7 @@ class AmountField(serializers.DecimalField):
 
 
 class DealItemSerializer(serializers.ModelSerializer[DealItem]):
-    name = serializers.RegexField(r"\S", max_length=500)
+    name = serializers.RegexField(NOT_BLANK, max_length=500)
     quantity = QuantityField(max_digits=12, decimal_places=3, min_value=0)
     unit_price = PriceField(max_digits=11, decimal_places=2)
     amount = AmountField(max_digits=20, decimal_places=2, read_only=True)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from audit.record import context_from
 from core.api import Pagination, error_responses
+from core.text import NOT_BLANK
 from lifecycle.models import Journal, Registration
 from lifecycle.services import journals as services
 
@@ -24,7 +25,7 @@ class JournalSerializer(serializers.ModelSerializer[Journal]):
         help_text=services.CODE_RULE,
         error_messages={"invalid": services.CODE_RULE},
     )
-    name = serializers.RegexField(r"\S", max_length=200)
+    name = serializers.RegexField(NOT_BLANK, max_length=200)
     format = serializers.CharField(
         max_length=100,
         required=False,
