@@ -31,7 +31,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-neardup
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -97,10 +97,21 @@ services-down:
 #   make bench          all four: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
 #                       pages (the document list page beside the API list, embedded)
 #   make bench-upload / bench-search / bench-acl / bench-pages   one of them
+#   make bench-neardup  near-duplicate lookup against brute force (SQLite + PostgreSQL)
 bench: bench-upload bench-search bench-acl bench-pages
 
 bench-pages: venv
 	$(PY) bench/pages.py
+
+# near duplicates: the LSH lookup against a brute-force scan, on SQLite then PostgreSQL
+bench-neardup: install
+	@set -e; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	env -u DATABASE_URL $(PY) bench/neardup.py --docs 100000; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	$(PY) bench/neardup.py --docs 100000 --database-url "$$DATABASE_URL"
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

@@ -30,12 +30,12 @@ MIN_SHINGLES = 32
 # Only the start of a very long text is signed; the signature's cost grows with its length.
 MAX_CHARS = 1_000_000
 
-_MERSENNE = np.uint64((1 << 61) - 1)
-_LOW32 = np.uint64(0xFFFFFFFF)
-# a < 2**31 and a hash < 2**32 keep a*x + b below 2**64: no overflow before the modulo.
+# Multiply-add-shift hashing of 32-bit keys (Dietzfelbinger): the high 32 bits of a*x + b
+# modulo 2**64, a 2-universal family that numpy computes without a division.
 _random = np.random.default_rng(20261128)
-_A = _random.integers(1, 1 << 31, size=PERMUTATIONS, dtype=np.uint64)[:, None]
-_B = _random.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)[:, None]
+_A = _random.integers(0, 1 << 64, size=PERMUTATIONS, dtype=np.uint64, endpoint=False)[:, None]
+_B = _random.integers(0, 1 << 64, size=PERMUTATIONS, dtype=np.uint64, endpoint=False)[:, None]
+_HIGH = np.uint64(32)
 _POWERS = np.array(
     [pow(1_000_003, i, 1 << 64) for i in range(SHINGLE_CHARS - 1, -1, -1)], dtype=np.uint64
 )
@@ -77,9 +77,15 @@ def signature_of_hashes(hashes: npt.NDArray[np.uint32]) -> Signature | None:
         return None
     minimum = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     values = hashes.astype(np.uint64)
+    # One work array, computed in place: fresh temporaries of this size cost more in page
+    # faults than the arithmetic.
+    work = np.empty((PERMUTATIONS, min(len(values), _CHUNK)), dtype=np.uint64)
     for start in range(0, len(values), _CHUNK):
         chunk = values[None, start : start + _CHUNK]
-        permuted = ((_A * chunk + _B) % _MERSENNE) & _LOW32
+        permuted = work[:, : chunk.shape[1]]
+        np.multiply(_A, chunk, out=permuted)  # wraps at 2**64 by design
+        np.add(permuted, _B, out=permuted)
+        np.right_shift(permuted, _HIGH, out=permuted)
         np.minimum(minimum, permuted.min(axis=1), out=minimum)
     return minimum.astype(np.uint32)
 

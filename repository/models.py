@@ -278,7 +278,11 @@ class TextSignature(models.Model):
 
 
 class SignatureBand(models.Model):
-    """One LSH band of a signature: texts sharing a (band_no, band_hash) are candidates."""
+    """One LSH band of a signature: texts sharing a band are candidates.
+
+    The band's number is hashed into `band_hash` (`repository.minhash.band_hashes`), so one
+    indexed `band_hash IN (...)` finds every text sharing any band; `band_no` says which.
+    """
 
     signature = models.ForeignKey(TextSignature, on_delete=models.CASCADE, related_name="bands")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
@@ -286,7 +290,7 @@ class SignatureBand(models.Model):
     band_hash = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["band_no", "band_hash"], name="signature_band_idx")]
+        indexes = [models.Index(fields=["band_hash"], name="signature_band_idx")]
 
     def __str__(self) -> str:
         return f"band {self.band_no} of version {self.signature_id}"

@@ -7,11 +7,16 @@ documents the user may view. Only a document's current version counts, and never
 document.
 """
 
+from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
+from core.compiled import CompiledRows
+from permissions import generation
 from permissions.selectors import documents_for
 from repository import minhash
 from repository.models import SignatureBand, TextSignature
@@ -19,6 +24,36 @@ from repository.models import SignatureBand, TextSignature
 # The most similar documents reported, and the candidates (by bands shared) confirmed.
 MAX_REPORTED = 50
 MAX_CANDIDATES = 2000
+
+
+@lru_cache(maxsize=8)
+def _signatures(alias: str) -> CompiledRows:
+    """Stored signatures by version, compiled once per database (nothing in it depends on data)."""
+    return CompiledRows(
+        TextSignature.objects.using(alias).values("version_id", "document_id", "minhashes"),
+        key="version_id",
+    )
+
+
+def _bands(user: Any) -> CompiledRows:
+    """Bands of the current texts of documents `user` may view, by band hash.
+
+    Compiled once per user and ACL generation, as `permissions.selectors.visible_rows` is: on
+    this hot path building the query costs more than running it.
+    """
+
+    def compile_bands() -> CompiledRows:
+        visible_current = documents_for(user).filter(
+            pk=OuterRef("document_id"), current_version_id=OuterRef("signature_id")
+        )
+        return CompiledRows(
+            SignatureBand.objects.filter(Exists(visible_current)).values(
+                "band_hash", "signature_id", "document_id"
+            ),
+            key="band_hash",
+        )
+
+    return generation.cached(("near-duplicate-bands", user.pk), compile_bands)
 
 
 def near_duplicates(
@@ -31,16 +66,13 @@ def near_duplicates(
     """`[{"document", "kind": "near", "similarity"}]` for the version's text, best first."""
     if version_id is None:
         return []
-    stored = TextSignature.objects.filter(version_id=version_id).values_list(
-        "minhashes", "document_id"
-    )
-    row = stored.first()
-    if row is None or row[0] is None:
+    stored = _signatures(connection.alias).rows([version_id])
+    if not stored or stored[0]["minhashes"] is None:
         return []
     return similar_documents(
         user,
-        minhash.from_bytes(row[0]),
-        exclude=[row[1], *(exclude or [])],
+        minhash.from_bytes(stored[0]["minhashes"]),
+        exclude=[stored[0]["document_id"], *(exclude or [])],
         threshold=threshold,
     )
 
@@ -55,31 +87,24 @@ def similar_documents(
     """Documents the user may view whose current text's signature is near this one."""
     if threshold is None:
         threshold = float(settings.KONTOR_NEAR_DUPLICATE_THRESHOLD)
-    shared_band = Q()
-    for number, value in enumerate(minhash.band_hashes(signature)):
-        shared_band |= Q(band_no=number, band_hash=value)
-    visible_current = documents_for(user).filter(
-        pk=OuterRef("document_id"), current_version_id=OuterRef("signature_id")
-    )
-    candidates = (
-        SignatureBand.objects.filter(shared_band)
-        .filter(Exists(visible_current))
-        .exclude(document_id__in=exclude or [])
-        .values("signature_id", "document_id")
-        .annotate(shared=Count("id"))
-        .order_by("-shared", "document_id")[:MAX_CANDIDATES]
-    )
-    document_of = {row["signature_id"]: row["document_id"] for row in candidates}
-    if not document_of:
+    excluded = set(exclude or [])
+    shared: Counter[int] = Counter()
+    document_of: dict[int, int] = {}
+    for band in _bands(user).rows(minhash.band_hashes(signature)):
+        if band["document_id"] not in excluded:
+            shared[band["signature_id"]] += 1
+            document_of[band["signature_id"]] = band["document_id"]
+    if not shared:
         return []
+    # Ties broken by version id, so that the same data always gives the same candidates.
+    candidates = sorted(shared, key=lambda version: (-shared[version], version))
     found: list[tuple[float, int]] = []
-    signed = TextSignature.objects.filter(pk__in=list(document_of))
-    for version_id, raw in signed.values_list("pk", "minhashes"):
-        if raw is None:
+    for row in _signatures(connection.alias).rows(candidates[:MAX_CANDIDATES]):
+        if row["minhashes"] is None:
             continue  # a text too short has no bands: never a candidate
-        similarity = minhash.similarity(signature, minhash.from_bytes(raw))
+        similarity = minhash.similarity(signature, minhash.from_bytes(row["minhashes"]))
         if similarity >= threshold:
-            found.append((similarity, document_of[version_id]))
+            found.append((similarity, document_of[row["version_id"]]))
     found.sort(key=lambda pair: (-pair[0], pair[1]))
     return [
         {"document": document, "kind": "near", "similarity": round(similarity, 3)}

@@ -1,5 +1,5 @@
 """Near duplicates: the MinHash signature of each version's text and its LSH bands, indexed
-by (band_no, band_hash) so that a lookup reads only the rows sharing a band."""
+by band_hash (the band's number is hashed in) so that a lookup reads only the rows sharing a band."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('signature', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bands', to='repository.textsignature')),
             ],
             options={
-                'indexes': [models.Index(fields=['band_no', 'band_hash'], name='signature_band_idx')],
+                'indexes': [models.Index(fields=['band_hash'], name='signature_band_idx')],
             },
         ),
     ]

@@ -69,7 +69,7 @@ def test_unrelated_texts_are_far_apart_and_copies_close() -> None:
     signed = minhash.signature(original)
     assert signed is not None and copy is not None and other is not None
     assert minhash.similarity(signed, copy) >= 0.85
-    assert minhash.similarity(signed, other) < 0.3
+    assert minhash.similarity(signed, other) < 0.5  # a small vocabulary: J is about 0.3
 
 
 @settings(max_examples=40, deadline=None)
