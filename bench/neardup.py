@@ -11,11 +11,12 @@ Queries: every planted copy and 200 other documents. Each is looked up through
 `repository.near_duplicates.near_duplicates`, the function the service calls (for the owner
 of the documents, a plain user: the ACL selector runs as for any reader).
 
-- recall against brute force: the scan compares the query's signature with every stored
-  signature and keeps those whose estimated similarity reaches the threshold; the lookup must
-  find at least 95 % of those pairs. Beside it, recall against the exact Jaccard similarity of
-  the shingle sets (pairs with J >= 0.8 found by a scan pre-filtered at an estimate of 0.55,
-  then computed exactly), which also counts the estimate's own error near the threshold.
+- recall against brute force: a scan compares the query's signature with every stored
+  signature and applies the lookup's own decision (an estimate within `BORDERLINE` of the
+  threshold decided by the exact Jaccard similarity of the texts); the lookup must find at
+  least 95 % of those pairs, and nothing else. Beside it, recall against the exact Jaccard
+  similarity of the shingle sets (pairs with J >= 0.8 found by a scan pre-filtered at an
+  estimate of 0.55, then computed exactly).
 - lookup time: p50/p95 of the lookup beside the brute-force scan (reading every signature from
   the database and comparing), as a ratio. Target: lookup p95 <= 20 ms at 100k documents.
 
@@ -112,9 +113,13 @@ def store(texts: list[str]) -> tuple[Any, list[int], Any]:
 
 def store_batch(owner: Any, offset: int, chunk: list[str], signatures: Any) -> list[int]:
     """One batch of documents with their version, signature and bands; the version ids."""
-    from repository import minhash
-    from repository.models import Document, SignatureBand, TextSignature, Version
+    from django.db import connection
+    from django.utils import timezone
 
+    from repository import minhash
+    from repository.models import Document, Version
+
+    now = timezone.now()
     documents = Document.objects.bulk_create(
         [Document(title=f"text {offset + n}", owner=owner) for n in range(len(chunk))]
     )
@@ -128,6 +133,7 @@ def store_batch(owner: Any, offset: int, chunk: list[str], signatures: Any) -> l
                 mime_type="text/plain",
                 sha256=hashlib.sha256(text.encode()).hexdigest(),
                 created_by=owner,
+                text=text,
                 text_status="done",
             )
             for document, text in zip(documents, chunk, strict=True)
@@ -138,24 +144,23 @@ def store_batch(owner: Any, offset: int, chunk: list[str], signatures: Any) -> l
         signature = minhash.signature(text)
         assert signature is not None
         signatures[offset + number] = signature
-        rows.append(
-            TextSignature(
-                version_id=version.pk,
-                document_id=version.document_id,
-                minhashes=minhash.to_bytes(signature),
-            )
-        )
+        rows.append((version.pk, version.document_id, minhash.to_bytes(signature), now))
         bands += [
-            SignatureBand(
-                signature_id=version.pk,
-                document_id=version.document_id,
-                band_no=band,
-                band_hash=value,
-            )
+            (version.pk, version.document_id, band, value)
             for band, value in enumerate(minhash.band_hashes(signature))
         ]
-    TextSignature.objects.bulk_create(rows)
-    SignatureBand.objects.bulk_create(bands, batch_size=BATCH)
+    # Plain INSERTs: building 3.2 million model instances would take longer than the rest.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO repository_textsignature (version_id, document_id, minhashes, created_at)"
+            " VALUES (%s, %s, %s, %s)",
+            rows,
+        )
+        cursor.executemany(
+            "INSERT INTO repository_signatureband (signature_id, document_id, band_no, band_hash)"
+            " VALUES (%s, %s, %s, %s)",
+            bands,
+        )
     return [version.pk for version in created]
 
 
@@ -200,7 +205,7 @@ def main() -> None:
 
     from repository import minhash
     from repository.models import Version
-    from repository.near_duplicates import near_duplicates
+    from repository.near_duplicates import BORDERLINE, near_duplicates
 
     threshold = float(settings.KONTOR_NEAR_DUPLICATE_THRESHOLD)
     began = time.perf_counter()
@@ -222,23 +227,27 @@ def main() -> None:
     times, answers = time_sides({"lookup": lookup}, queries, "lookups")
     found_by = dict(zip(queries, answers["lookup"], strict=True))
 
-    # Recall, against the scan's estimate and against the exact Jaccard similarity.
+    # Recall, against the same decision over every document and against exact Jaccard.
     by_estimate: dict[int, set[int]] = {}
-    scanned = exact = scanned_hit = exact_hit = 0
+    decided = exact = decided_hit = exact_hit = 0
     with progress(len(queries), "brute force (in memory)", unit="query") as bar:
         for query in queries:
             shares = (signatures == signatures[query]).sum(axis=1) / minhash.PERMUTATIONS
             shares[query] = 0
             by_estimate[query] = {documents[i] for i in np.flatnonzero(shares >= threshold)}
-            by_jaccard = {
+            similar = {
+                i: minhash.jaccard(texts[query], texts[i]) for i in np.flatnonzero(shares >= 0.55)
+            }
+            by_jaccard = {documents[i] for i, value in similar.items() if value >= JACCARD}
+            by_rule = {
                 documents[i]
-                for i in np.flatnonzero(shares >= 0.55)
-                if minhash.jaccard(texts[query], texts[i]) >= JACCARD
+                for i in np.flatnonzero(shares > threshold - BORDERLINE)
+                if shares[i] >= threshold + BORDERLINE or similar[i] >= threshold
             }
             found = found_by[query]
-            assert found <= by_estimate[query], "a pair the scan does not confirm"
-            scanned += len(by_estimate[query])
-            scanned_hit += len(by_estimate[query] & found)
+            assert found <= by_rule, "the lookup reported a pair the scan does not confirm"
+            decided += len(by_rule)
+            decided_hit += len(by_rule & found)
             exact += len(by_jaccard)
             exact_hit += len(by_jaccard & found)
             bar.update(1)
@@ -255,7 +264,7 @@ def main() -> None:
 
     lookup50, lookup95 = p50_p95(times["lookup"])
     scan50, scan95 = p50_p95(scan_times["scan"])
-    recall_scan = scanned_hit / scanned if scanned else 1.0
+    recall_scan = decided_hit / decided if decided else 1.0
     recall_exact = exact_hit / exact if exact else 1.0
     vendor = connection.vendor
     print(
@@ -265,9 +274,9 @@ def main() -> None:
         flush=True,
     )
     print(
-        f"pairs: {scanned:,} by the brute-force scan (estimate >= {threshold}), "
+        f"pairs: {decided:,} by the brute-force scan (the same decision for every document), "
         f"{exact:,} with exact Jaccard >= {JACCARD}; the lookup found "
-        f"{scanned_hit:,} and {exact_hit:,} of them"
+        f"{decided_hit:,} and {exact_hit:,} of them"
     )
     table = RatioTable(
         f"Near-duplicate lookup on {vendor}, {args.docs:,} documents: ms, ours (LSH bands) "
@@ -280,10 +289,7 @@ def main() -> None:
         f"recall against the brute-force scan: {recall_scan:.4f} "
         f"(target >= {TARGET_RECALL}: {'met' if recall_scan >= TARGET_RECALL else 'NOT met'})"
     )
-    print(
-        f"recall against exact Jaccard >= {JACCARD}: {recall_exact:.4f} (misses are pairs whose "
-        "estimate falls just under the threshold)"
-    )
+    print(f"recall against exact Jaccard >= {JACCARD}: {recall_exact:.4f}")
 
 
 if __name__ == "__main__":

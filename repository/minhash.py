@@ -120,8 +120,13 @@ def similarity(first: Signature, second: Signature) -> float:
     return float(np.count_nonzero(first == second)) / PERMUTATIONS
 
 
+def jaccard_of_hashes(left: npt.NDArray[np.uint32], right: npt.NDArray[np.uint32]) -> float:
+    """The exact Jaccard similarity of two shingle sets (as `shingle_hashes` gives them)."""
+    shared = len(np.intersect1d(left, right, assume_unique=True))
+    union = len(left) + len(right) - shared
+    return shared / union if union else 0.0
+
+
 def jaccard(first: str, second: str) -> float:
-    """The exact Jaccard similarity of two texts' shingle sets (for tests and benchmarks)."""
-    left, right = shingle_hashes(first), shingle_hashes(second)
-    union = len(np.union1d(left, right))
-    return len(np.intersect1d(left, right, assume_unique=True)) / union if union else 0.0
+    """The exact Jaccard similarity of two texts' shingle sets."""
+    return jaccard_of_hashes(shingle_hashes(first), shingle_hashes(second))

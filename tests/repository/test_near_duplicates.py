@@ -212,3 +212,21 @@ def test_the_backfill_signs_old_documents_and_resumes(alice: APIClient, batch_si
     call_command("backfill_near_duplicates", "--no-progress")
     assert before < set(TextSignature.objects.values_list("pk", "created_at"))
     assert Document.objects.filter(pk=copy["id"], current_version__text_signature__isnull=False)
+
+
+def test_a_pair_close_to_the_threshold_is_decided_by_the_exact_similarity(
+    alice: APIClient, settings: Any
+) -> None:
+    """Near the threshold the texts themselves decide, not the signature's estimate."""
+    from repository import minhash
+
+    exact = minhash.jaccard(INVOICE, RETYPED)
+    original = created(alice, INVOICE)
+    copy = created(alice, RETYPED, "retyped.txt")
+
+    settings.KONTOR_NEAR_DUPLICATE_THRESHOLD = exact - 0.005
+    assert duplicates(alice, copy["id"]) == [
+        {"document": original["id"], "kind": "near", "similarity": round(exact, 3)}
+    ]
+    settings.KONTOR_NEAR_DUPLICATE_THRESHOLD = exact + 0.005
+    assert duplicates(alice, copy["id"]) == []
