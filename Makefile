@@ -31,7 +31,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-neardup
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -104,6 +104,7 @@ bench-pages: venv
 	$(PY) bench/pages.py
 
 # near duplicates: the LSH lookup against a brute-force scan, on SQLite then PostgreSQL
+.PHONY: bench-neardup
 bench-neardup: install
 	@set -e; \
 	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
