@@ -22,6 +22,7 @@ of the documents, a plain user: the ACL selector runs as for any reader).
 
     .venv/bin/python bench/neardup.py                      # SQLite (embedded), 100k
     .venv/bin/python bench/neardup.py --docs 20000 --scans 10
+    .venv/bin/python bench/neardup.py --keep          # time again on the data of the last run
     .venv/bin/python bench/neardup.py --database-url postgres://postgres@127.0.0.1:5432/kontor_bench
 """
 
@@ -164,6 +165,25 @@ def store_batch(owner: Any, offset: int, chunk: list[str], signatures: Any) -> l
     return [version.pk for version in created]
 
 
+def stored_before(documents: int) -> tuple[Any, list[int], Any] | None:
+    """What `store` returned for an earlier run with as many documents (same seed), or None."""
+    import numpy as np
+    from django.contrib.auth.models import User
+
+    from repository import minhash
+    from repository.models import TextSignature
+
+    owner = User.objects.filter(username="bench-owner").first()
+    rows = list(TextSignature.objects.order_by("document_id").values_list("pk", "minhashes"))
+    if owner is None or len(rows) != documents:
+        return None
+    signatures = np.zeros((documents, minhash.PERMUTATIONS), dtype=np.uint32)
+    for number, (_, raw) in enumerate(rows):
+        assert raw is not None
+        signatures[number] = minhash.from_bytes(raw)
+    return owner, [version for version, _ in rows], signatures
+
+
 def brute_force_scan(signature: Any, threshold: float) -> set[int]:
     """Every stored signature read from the database and compared: the lookup without bands."""
     import numpy as np
@@ -198,6 +218,9 @@ def main() -> None:
         default=str(ROOT / "var" / "bench" / "neardup-data"),
         help="Kontor's data directory (the SQLite database)",
     )
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the data of an earlier run of the same size"
+    )
     args = parser.parse_args()
     setup_django(data_dir=args.data_dir, database_url=args.database_url)
     from django.conf import settings
@@ -210,7 +233,8 @@ def main() -> None:
     threshold = float(settings.KONTOR_NEAR_DUPLICATE_THRESHOLD)
     began = time.perf_counter()
     texts, copied = make_texts(args.docs, args.seed)
-    owner, versions, signatures = store(texts)
+    stored = stored_before(args.docs) if args.keep else None
+    owner, versions, signatures = stored or store(texts)
     document_of = dict(Version.objects.filter(pk__in=versions).values_list("pk", "document_id"))
     documents = [document_of[version] for version in versions]
     ready = time.perf_counter() - began

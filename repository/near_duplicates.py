@@ -29,8 +29,8 @@ from repository.models import SignatureBand, TextSignature, Version
 # The most similar documents reported, and the candidates (by bands shared) confirmed.
 MAX_REPORTED = 50
 MAX_CANDIDATES = 2000
-# Four standard errors of a 128-permutation estimate near 0.8.
-BORDERLINE = 0.15
+# About three standard errors of a 128-permutation estimate near 0.8.
+BORDERLINE = 0.1
 
 
 @lru_cache(maxsize=8)
