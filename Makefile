@@ -1,6 +1,7 @@
 # Kontor: run, test and develop. GNU make; every target works from a fresh clone.
 #   make run              embedded mode (SQLite, blob folder, embedded search) on $(HOST):$(PORT)
 #   make worker           a Celery worker (production mode: CELERY_BROKER_URL and the rest set)
+#   make beat             Celery beat, which queues the periodic jobs (approval deadlines)
 #   make test             install, lint, pytest embedded, pytest production (real servers)
 #   make test-embedded    pytest in embedded mode only
 #   make test-production  start the servers, a Celery worker, pytest in production mode, stop
@@ -30,8 +31,8 @@ BENCH_SERVICES_DIR := var/bench-services
 BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_CEPH_MON_PORT=11300 \
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
-.PHONY: help install venv run worker test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages
+.PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -65,6 +66,13 @@ worker: venv
 	fi
 	$(VENV)/bin/celery -A config worker --loglevel=info
 
+beat: venv
+	@if [ -z "$$CELERY_BROKER_URL" ]; then \
+		echo "CELERY_BROKER_URL is not set: in embedded mode run 'python manage.py escalate' from cron." >&2; \
+		exit 1; \
+	fi
+	$(VENV)/bin/celery -A config beat --loglevel=info --schedule=$${KONTOR_DATA_DIR:-var}/celerybeat-schedule
+
 test: install
 	@scripts/services/run-tests.sh all
 
@@ -94,14 +102,20 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all four: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
-#                       pages (the document list page beside the API list, embedded)
-#   make bench-upload / bench-search / bench-acl / bench-pages   one of them
+#   make bench          all five: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#                       pages (the document list page beside the API list, embedded), inbox
+#                       (an approver's inbox beside the bare SQL, PostgreSQL)
+#   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox   one of them
+#   make bench-render   document templates: .docx and PDF beside bare docxtpl and LibreOffice
 #   make bench-neardup  near-duplicate lookup against brute force (SQLite + PostgreSQL)
-bench: bench-upload bench-search bench-acl bench-pages
+bench: bench-upload bench-search bench-acl bench-pages bench-inbox
 
 bench-pages: venv
 	$(PY) bench/pages.py
+
+# Templates: a 50-row contract as .docx and PDF beside bare docxtpl and bare LibreOffice.
+bench-render: venv
+	$(PY) bench/render.py
 
 # near duplicates: the LSH lookup against a brute-force scan, on SQLite then PostgreSQL
 .PHONY: bench-neardup
@@ -125,6 +139,14 @@ bench-acl: install
 	. $(BENCH_SERVICES_DIR)/env.sh; \
 	env -u DATABASE_URL $(PY) bench/acl.py --docs 100000,1000000; \
 	$(PY) bench/acl.py --docs 100000,1000000 --database-url "$$DATABASE_URL"
+
+bench-inbox: install
+	@set -e; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	$(PY) bench/inbox.py --database-url "$$DATABASE_URL"
 
 bench-upload: install
 	@set -e; \

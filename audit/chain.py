@@ -7,6 +7,8 @@ already in a database:
    database could give back other numbers and addresses than were hashed (see `audit.legacy`).
 2. the canonical form (`audit.canonical`), marked inside the hashed text, applied again to what
    is read: whatever either database returns for the stored values hashes the same.
+3. as 2, but over keyed digests of the IP address and of each text in `details` (`audit.keyed`):
+   replacing them by their pseudonyms keeps the event verifying.
 """
 
 import hashlib
@@ -15,10 +17,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from audit.canonical import canonical_details, canonical_ip, canonical_text
+from audit.keyed import address_digest, digested_details
 
 GENESIS_HASH = "0" * 64
-CURRENT_SCHEME = 2
-SCHEMES = (1, 2)
+CURRENT_SCHEME = 3
+SCHEMES = (1, 2, 3)
+# Schemes whose hash covers the raw address and details: pseudonymising them needs a seal.
+RAW_SCHEMES = (1, 2)
 
 
 def event_hash(
@@ -34,6 +39,7 @@ def event_hash(
     object_type: str,
     object_id: str,
     details: dict[str, Any],
+    ip_digest: str = "",
 ) -> str:
     if scheme == 1:
         fields: dict[str, Any] = {
@@ -48,9 +54,9 @@ def event_hash(
             "id": object_id,
             "details": details,
         }
-    elif scheme == 2:
+    elif scheme in (2, 3):
         fields = {
-            "scheme": 2,
+            "scheme": scheme,
             "prev": prev_hash,
             "seq": seq,
             "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -62,6 +68,9 @@ def event_hash(
             "id": canonical_text(object_id),
             "details": canonical_details(details),
         }
+        if scheme == 3:
+            fields["ip"] = address_digest(canonical_ip(ip), ip_digest)
+            fields["details"] = digested_details(fields["details"])
     else:
         raise ValueError(f"unknown audit hash scheme {scheme}")
     payload = json.dumps(

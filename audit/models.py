@@ -5,7 +5,8 @@ from django.db import models
 
 
 class AuditEvent(models.Model):
-    """One append-only, hash-chained event. Rows are never updated or deleted."""
+    """One append-only, hash-chained event. Rows are never deleted, and updated only to replace
+    personal data by pseudonyms (`audit.pseudonymise`), which keeps them verifying."""
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
@@ -23,6 +24,10 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64)
     # How `hash` was computed (audit.chain): events keep verifying when the encoding improves.
     hash_scheme = models.PositiveSmallIntegerField()
+    # The keyed digest of the address `ip` held before it was pseudonymised (`audit.keyed`).
+    ip_digest = models.CharField(max_length=64, blank=True, default="")
+    # Set when an event hashed over raw values (schemes 1, 2) was pseudonymised (`audit.keyed`).
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]

@@ -7,9 +7,10 @@ their job, and the events carry ids and actions, never document contents.
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from audit.canonical import canonical_ip
+from audit.keyed import keyed_digest
 from audit.models import AuditEvent
 from audit.verify import Verification, verify_chain
 from core.api import query_moment
@@ -36,8 +37,11 @@ def find_events(*, actor: Any, params: Any) -> QuerySet[AuditEvent]:
         ip = canonical_ip(raw_ip)
         if ip is None:
             raise Invalid({"ip": ["Not an IP address."]})
-        # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d.
-        events = events.filter(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"])
+        # Events written before addresses were canonical keep IPv4 clients as ::ffff:a.b.c.d;
+        # those past the retention keep the address's pseudonym (`audit.keyed`).
+        events = events.filter(
+            Q(ip__in=[ip] if ":" in ip else [ip, f"::ffff:{ip}"]) | Q(ip_digest=keyed_digest(ip))
+        )
     after = query_moment(params, "after")
     if after:
         events = events.filter(at__gte=after)

@@ -4,7 +4,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.chain import GENESIS_HASH, SCHEMES, event_hash
+from audit.chain import GENESIS_HASH, RAW_SCHEMES, SCHEMES, event_hash
+from audit.keyed import seal
 from audit.legacy import scheme_1_readings
 from audit.models import AuditEvent
 
@@ -35,6 +36,8 @@ def verify_chain(chunk_size: int = 2000) -> Verification:
         "prev_hash",
         "hash",
         "hash_scheme",
+        "ip_digest",
+        "seal",
     )
     for event in events.iterator(chunk_size=chunk_size):
         checked += 1
@@ -45,11 +48,26 @@ def verify_chain(chunk_size: int = 2000) -> Verification:
             return Verification(False, checked, seq, "prev_hash does not match the previous hash")
         if event["hash_scheme"] not in SCHEMES:
             return Verification(False, checked, seq, "unknown hash scheme")
-        if not _hash_matches(event):
+        if not content_matches(event):
             return Verification(False, checked, seq, "content does not match its hash")
         previous_hash = event["hash"]
         previous_seq = seq
     return Verification(True, checked)
+
+
+def content_matches(event: Mapping[str, Any]) -> bool:
+    """Whether the event holds what its hash was made of, or (an event hashed before scheme 3,
+    pseudonymised since) what its seal was made of."""
+    if event["seal"]:
+        return event["hash_scheme"] in RAW_SCHEMES and event["seal"] == seal(
+            event_hash=event["hash"],
+            ip=event["ip"],
+            ip_digest=event["ip_digest"],
+            details=event["details"],
+        )
+    if event["ip_digest"] and event["hash_scheme"] in RAW_SCHEMES:
+        return False  # only a seal vouches for a digest on these
+    return _hash_matches(event)
 
 
 def _hash_matches(event: Mapping[str, Any]) -> bool:
@@ -66,6 +84,7 @@ def _hash_matches(event: Mapping[str, Any]) -> bool:
             object_type=event["object_type"],
             object_id=event["object_id"],
             details=details,
+            ip_digest=event["ip_digest"],
         )
         == event["hash"]
         for ip, details in _readings(event)

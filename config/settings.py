@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 
 import environ
+import phonenumbers
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -38,6 +40,16 @@ KONTOR_SIGNING_KEY = (
     env.str("KONTOR_SIGNING_KEY", default="")
     or hmac.new(SECRET_KEY.encode(), b"kontor sign-off key", hashlib.sha256).hexdigest()
 )
+# Keys the digests the audit chain covers instead of IP addresses and the text of `details`
+# (`audit.pseudonyms`), so they can be replaced by pseudonyms without breaking `verify`. Derived
+# from SECRET_KEY unless set; it must never change once events exist (they would stop verifying),
+# so a deployment that rotates SECRET_KEY sets this one first.
+KONTOR_AUDIT_KEY = (
+    env.str("KONTOR_AUDIT_KEY", default="")
+    or hmac.new(SECRET_KEY.encode(), b"kontor audit key", hashlib.sha256).hexdigest()
+)
+# IP addresses in audit events older than this are replaced by their pseudonym (a daily job).
+KONTOR_AUDIT_IP_RETENTION_DAYS = env.int("KONTOR_AUDIT_IP_RETENTION_DAYS", default=180)
 DEBUG = env.bool("DEBUG", default=False)
 
 # --- Hosts and HTTPS (limits issue) ---------------------------------------------------------
@@ -244,6 +256,27 @@ KONTOR_NEAR_DUPLICATE_THRESHOLD = env.float("KONTOR_NEAR_DUPLICATE_THRESHOLD", d
 if not 0 < KONTOR_NEAR_DUPLICATE_THRESHOLD <= 1:
     raise ValueError("KONTOR_NEAR_DUPLICATE_THRESHOLD must be above 0 and at most 1.")
 
+# --- CRM ------------------------------------------------------------------------------------
+# The region a phone number written without a country code is read in (ISO 3166 alpha-2);
+# numbers are stored in E.164 (`crm.services.details`). An unknown region stops the start.
+KONTOR_PHONE_REGION = env.str("KONTOR_PHONE_REGION", default="DE").strip().upper()
+if KONTOR_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"KONTOR_PHONE_REGION={KONTOR_PHONE_REGION!r} is no region phone numbers know (e.g. DE)."
+    )
+
+# --- Document templates ---------------------------------------------------------------------
+# A template's .docx at most this large; a render at most this long (wall clock, in its child
+# process) and writing at most this many characters of document XML, else 422.
+KONTOR_TEMPLATE_MAX_BYTES = env.int("KONTOR_TEMPLATE_MAX_BYTES", default=10 * 1024 * 1024)
+KONTOR_RENDER_SECONDS = env.float("KONTOR_RENDER_SECONDS", default=10.0)
+KONTOR_RENDER_MAX_CHARACTERS = env.int("KONTOR_RENDER_MAX_CHARACTERS", default=20_000_000)
+# The PDF print form: LibreOffice's program, how long one conversion may take and how long a
+# request waits for the converter before answering 503.
+KONTOR_SOFFICE = env.str("KONTOR_SOFFICE", default="soffice")
+KONTOR_PDF_TIMEOUT_SECONDS = env.float("KONTOR_PDF_TIMEOUT_SECONDS", default=60.0)
+KONTOR_PDF_QUEUE_SECONDS = env.float("KONTOR_PDF_QUEUE_SECONDS", default=60.0)
+
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_URL = env.str("KONTOR_SEARCH_URL", default="")
 SEARCH_INDEX_DIR = DATA_DIR / "search-index"
@@ -260,6 +293,40 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# `celery -A config beat` queues the approval deadline job this often (production); in embedded
+# mode cron runs `manage.py escalate` instead.
+KONTOR_ESCALATE_EVERY_MINUTES = env.int("KONTOR_ESCALATE_EVERY_MINUTES", default=15)
+# The audit trail's old addresses are pseudonymised daily (`pseudonymise_audit_addresses` by cron
+# in embedded mode).
+CELERY_BEAT_SCHEDULE = {
+    "pseudonymise-audit-addresses": {
+        "task": "audit.tasks.pseudonymise_audit_addresses",
+        "schedule": 24 * 60 * 60,
+    },
+    "escalate-approval-deadlines": {
+        "task": "lifecycle.tasks.escalate",
+        "schedule": KONTOR_ESCALATE_EVERY_MINUTES * 60.0,
+    },
+}
+
+# --- Approval deadlines and e-mail ----------------------------------------------------------
+# How long before a task's deadline its approvers are reminded (once); at most half the time the
+# step gives, so a short deadline is not reminded of the moment it starts.
+KONTOR_REMINDER_LEAD_HOURS = env.int("KONTOR_REMINDER_LEAD_HOURS", default=24)
+# Where e-mails' links point, e.g. https://kontor.example.org (links are paths when unset).
+KONTOR_PUBLIC_URL = env.str("KONTOR_PUBLIC_URL", default="").rstrip("/")
+# The e-mail backend as a URL: smtp://user:password@host:587, smtp+tls://..., consolemail://
+# (printed to the log, the default), dummymail:// (dropped).
+_EMAIL = env.email_url("KONTOR_EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_EMAIL.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_EMAIL.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.str("KONTOR_EMAIL_FROM", default="kontor@localhost")
 
 # --- Auth, API ------------------------------------------------------------------------------
 _VALIDATORS = "django.contrib.auth.password_validation"

@@ -11,6 +11,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("search.urls")),
     path("", include("crm.urls")),
     path("", include("lifecycle.api.urls")),
+    path("", include("templating.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # A browser without a session is sent to the login page rather than shown a 401.
     path(

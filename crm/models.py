@@ -6,6 +6,7 @@ those its conversion made) show a renamed item everywhere. Who sees a record is 
 principals of its `RecordShare` rows and administrators (`crm.selectors`).
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -193,6 +194,24 @@ class Deal(CrmRecord):
         return self.title
 
 
+class DealItem(models.Model):
+    """A line of a deal (goods or a service): what templates fill table rows with."""
+
+    deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=500)
+    quantity = models.DecimalField(max_digits=18, decimal_places=3)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=2)
+    # quantity x unit price, rounded to cents when the line is written
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["deal", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RecordShare(models.Model):
     """One principal (`group:<name>`, `role:<name>`, `user:<name>`) a record is shared with."""
 
@@ -254,3 +273,29 @@ WRITABLE_LEAD_STATUSES = [
     (LeadStatus.NEW.value, LeadStatus.NEW.label),
     (LeadStatus.IN_PROGRESS.value, LeadStatus.IN_PROGRESS.label),
 ]
+
+
+# What a record is called, per kind: the fields search indexes with the documents linked to it
+# (`search.records`), and whose change queues those documents' reindex.
+NAME_FIELDS: dict[str, tuple[str, ...]] = {
+    Entity.LEAD: ("title", "name", "last_name", "company_title"),
+    Entity.CONTACT: ("name", "last_name"),
+    Entity.COMPANY: ("title",),
+    Entity.DEAL: ("title",),
+}
+
+
+def record_names(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The names of the CRM records among (kind, id) pairs, one query per kind; records that do
+    not exist (any more) are left out."""
+    wanted: dict[str, set[int]] = {}
+    for kind, record_id in pairs:
+        if kind in NAME_FIELDS:
+            wanted.setdefault(kind, set()).add(int(record_id))
+    names: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        fields = NAME_FIELDS[kind]
+        for row in MODELS[kind].objects.filter(pk__in=ids).values("pk", *fields):
+            parts = [row[name] for name in fields if row[name]]
+            names[(kind, row["pk"])] = " ".join(parts)
+    return names

@@ -379,3 +379,8 @@ class FieldDefinitionUpdateSerializer(serializers.Serializer[Any]):
     label = named(required=False)  # type: ignore[assignment]
     required = serializers.BooleanField(required=False)  # type: ignore[assignment]
     items = ItemsField(required=False)
+    remove_items = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text="Ids of items to remove; one a record holds answers 409 `item_in_use`.",
+    )

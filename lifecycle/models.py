@@ -6,6 +6,8 @@ one `ApprovalTask` to each of the step's approver principals, and each decision 
 bound to the version's SHA-256 and signed (`lifecycle.signatures`).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,8 +37,9 @@ class Route(models.Model):
 class RouteVersion(models.Model):
     """One immutable definition of a route: its name and ordered steps.
 
-    `steps` is a list of `{"name", "approvers": [principals], "mode", "quorum", "deadline_hours"}`
-    as validated by the route serializer; runs read it, nothing writes it after creation.
+    `steps` is a list of `{"name", "approvers": [principals], "mode", "quorum", "deadline_hours",
+    "escalation": principal or None}` as validated by the route serializer; runs read it, nothing
+    writes it after creation.
     """
 
     route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="versions")
@@ -120,12 +123,20 @@ class ApprovalTask(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The username of the approver this task stands in for: it reached them while they were
+    # away, and went to their substitute (`Absence`). Empty for a task that is the principal's own.
+    on_behalf_of = models.CharField(max_length=150, blank=True)
+    # Set once by the `escalate` job: the reminder before the deadline, and the deadline passed.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["run", "step", "id"]
         indexes = [
             # The inbox: pending tasks of a user's principals, newest first.
             models.Index(fields=["principal", "status", "-created_at"], name="task_inbox_idx"),
+            # The `escalate` job: pending tasks with a deadline, soonest first.
+            models.Index(fields=["status", "due_at"], name="task_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -150,6 +161,8 @@ class SignOff(models.Model):
     step = models.PositiveIntegerField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     actor_username = models.CharField(max_length=150)
+    # The absent approver the actor decided for, as their username (signed with the rest).
+    on_behalf_of = models.CharField(max_length=150, blank=True)
     decision = models.CharField(max_length=16, choices=Decision.choices)
     comment = models.TextField(blank=True)
     sha256 = models.CharField(max_length=64)
@@ -166,3 +179,98 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} by {self.actor_username} on run {self.run_id}"
+
+
+class Absence(models.Model):
+    """A user's out of office: from `starts` until `ends`, tasks that reach them go to
+    `substitute` instead (`lifecycle.services.absences`). One setting per user; ending it
+    removes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absence"
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    starts = models.DateTimeField()
+    ends = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="absence_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(substitute=models.F("user")), name="absence_substitute_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"absence of user {self.user_id}"
+
+    def covers(self, moment: datetime) -> bool:
+        return self.starts <= moment < self.ends
+
+
+class Journal(models.Model):
+    """A registration journal (incoming, outgoing, internal...): numbers run gapless per
+    journal and year, rendered by `format` from `{code}`, `{year}` and `{number}`."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    format = models.CharField(max_length=100, default="{code}-{year}-{number:06d}")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class JournalCounter(models.Model):
+    """The last number given in a journal's year; its row is locked while one is given, in
+    the registration's transaction, so a rollback gives the number back."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="counters")
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["journal", "year"], name="one_counter_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journal_id} {self.year}: {self.last_number}"
+
+
+class Registration(models.Model):
+    """A document's entry in a journal: at most one per journal and document."""
+
+    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="registrations")
+    document = models.ForeignKey(
+        "repository.Document", on_delete=models.PROTECT, related_name="registrations"
+    )
+    year = models.PositiveIntegerField()
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(max_length=64, unique=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journal", "document"], name="one_registration_per_journal"
+            ),
+            models.UniqueConstraint(
+                fields=["journal", "year", "sequence"], name="one_number_per_journal_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

@@ -2,7 +2,9 @@
 decision's fields, so that a decision changed in the database no longer verifies.
 
 What is signed: the run, the document and its version (number and SHA-256, the exact bytes
-decided on), the step, who decided, the decision, the comment and the moment, as canonical JSON.
+decided on), the step, who decided (and for whom, when they stood in for an absent approver),
+the decision, the comment and the moment, as canonical JSON. `on_behalf_of` is signed only when
+set, so decisions signed before it existed still verify, and adding or removing it breaks them.
 """
 
 import hashlib
@@ -25,8 +27,9 @@ def signed_fields(
     decision: str,
     comment: str,
     decided_at: datetime,
+    on_behalf_of: str = "",
 ) -> dict[str, Any]:
-    return {
+    fields: dict[str, Any] = {
         "run": run_id,
         "document": document_id,
         "version": version_number,
@@ -37,6 +40,9 @@ def signed_fields(
         "comment": comment,
         "decided_at": decided_at.isoformat(),
     }
+    if on_behalf_of:
+        fields["on_behalf_of"] = on_behalf_of
+    return fields
 
 
 def sign(fields: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """What the index holds for a document, built from the database (the source of truth).
 
-Searchable: title, metadata values, tags, registration number, the names of linked CRM
-records, and the current version's extracted text. Filterable: type, status, tags, owner,
+Searchable: title, metadata values, tags, registration numbers (of every journal), the names of
+linked CRM records, and the current version's extracted text. Filterable: type, status, tags, owner,
 folder, links, creation time, and who may view the document, as the terms of
 `permissions.index_terms` (per principal named in its ACLs, never per user).
 """
@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 
-import crm
+from crm.models import record_names
+from lifecycle.models import Registration
 from permissions.index_terms import index_terms_many
 from repository.models import Document
 
@@ -148,14 +149,6 @@ def _flatten(value: Any) -> Iterable[str]:
         yield str(value)
 
 
-def _crm_names(pairs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    """Names of linked CRM records, once the CRM app offers `record_names()`."""
-    lookup = getattr(crm, "record_names", None)
-    if not pairs or lookup is None:
-        return {}
-    return dict(lookup(pairs))
-
-
 def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
     """Current state of each document; a tombstone for trashed or missing ones."""
     wanted = sorted(set(document_ids))
@@ -171,7 +164,12 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
         for link in document.links.all()
         if link.target_type != "document"
     ]
-    names = _crm_names(crm_pairs)
+    names = record_names(crm_pairs) if crm_pairs else {}
+    numbers: dict[int, list[str]] = {}
+    for registered, number in Registration.objects.filter(document_id__in=wanted).values_list(
+        "document_id", "number"
+    ):
+        numbers.setdefault(registered, []).append(number)
     viewers = index_terms_many(documents.values())
     limit = settings.SEARCH_MAX_TEXT_CHARS
     records = []
@@ -188,6 +186,7 @@ def build_records(document_ids: Iterable[int]) -> list[IndexRecord]:
             *_flatten(document.metadata),
             *tags,
             document.registration_number or "",
+            *(n for n in numbers.get(document.pk, []) if n != document.registration_number),
             *(names.get((link.target_type, link.target_id), "") for link in links),
         ]
         records.append(

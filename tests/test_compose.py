@@ -93,7 +93,7 @@ def test_all_production_services_are_present(config: dict[str, Any]) -> None:
 
 def test_web_and_worker_get_every_production_variable(config: dict[str, Any]) -> None:
     services = config["services"]
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
         missing = APP_VARIABLES - set(env)
         assert not missing, f"{name} lacks {sorted(missing)}"
@@ -120,6 +120,7 @@ def test_web_migrates_then_serves_and_worker_runs_celery(config: dict[str, Any])
     assert services["web"]["build"]["dockerfile"] == "Dockerfile"
     assert (ROOT / "Dockerfile").is_file()
     assert services["worker"]["command"][:4] == ["celery", "-A", "config", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "config", "beat"]
     for name in ("web", "worker"):
         depends = services[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"

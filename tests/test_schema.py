@@ -92,7 +92,12 @@ def test_request_bodies_are_json_except_uploads(spec: dict[str, Any]) -> None:
         for method, op in operations.items():
             if "requestBody" not in op:
                 continue
-            upload_path = path in ("/api/v1/documents/", "/api/v1/documents/{id}/versions/")
+            upload_path = path in (
+                "/api/v1/documents/",
+                "/api/v1/documents/{id}/versions/",
+                "/api/v1/templates/",
+                "/api/v1/templates/{id}/versions/",
+            )
             expected = ["multipart/form-data"] if upload_path else ["application/json"]
             assert list(op["requestBody"]["content"]) == expected, (method, path)
 

@@ -10,7 +10,6 @@ linked to each of them. `transfer_fields` copies the lead's custom values, makin
 definition on a target that has none (a list field shares the lead's list).
 """
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +31,7 @@ from crm.models import (
 )
 from crm.models import default_pipeline as _default_pipeline
 from crm.selectors import get_record
+from crm.services.details import clean_details
 from crm.services.values import clean_values, definitions_of, is_empty
 from repository.models import DocumentLink
 from repository.outbox import documents_changed
@@ -98,11 +98,13 @@ def _plan(
         given = values.get(target, {})
         built_in = _from_lead(lead, target)
         custom = _transferred(lead, target, create=False) if transfer_fields else {}
+        given_built_in: dict[str, Any] = {}
         for key, value in given.items():
             if key in BUILT_IN[target]:
-                built_in[key] = _built_in_value(target, key, value)
+                given_built_in[key] = _built_in_value(target, key, value)
             else:
                 custom[key] = value
+        built_in.update(clean_details(given_built_in, prefix=f"values.{target}."))
         absent = [name for name in REQUIRED_BUILT_IN[target] if is_empty(built_in.get(name))]
         definitions = definitions_of(target)
         absent += sorted(
@@ -124,15 +126,13 @@ def _plan(
 
 
 def _built_in_value(target: str, key: str, value: Any) -> Any:
-    """A built-in value given in `values`: text, or for a deal's amount a decimal."""
+    """A built-in value given in `values`: text, or for a deal's amount a decimal or number
+    (`clean_details` then checks addresses, numbers, amounts and currencies)."""
     if key == "amount":
-        try:
-            return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise Invalid(
-                {f"values.{target}.{key}": ["Expected a decimal amount."]}, code="invalid_fields"
-            ) from None
-    if not isinstance(value, str) or (key == "currency" and len(value) not in (0, 3)):
+        return value
+    if value is None:
+        return ""  # null clears a text field, as the record's own edit does
+    if not isinstance(value, str):
         raise Invalid({f"values.{target}.{key}": ["Expected text."]}, code="invalid_fields")
     return value
 

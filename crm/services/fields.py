@@ -2,17 +2,20 @@
 
 A list field's items belong to a `FieldList`; definitions copied by a lead's conversion share
 the lead's list, so renaming or adding an item here shows on all of them. Items are renamed by
-id and added without one; they are never removed, since records hold their ids.
+id and added without one; an item is removed only while no record holds it (under any of the
+definitions sharing its list): one in use answers 409 `item_in_use` naming it, so no record is
+left holding an id that shows as nothing.
 """
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models.fields.json import KeyTransform
 
 from audit.record import RequestContext, record
 from core.errors import Conflict, Invalid
 from core.text import require_valid_text
-from crm.models import FieldDefinition, FieldList, FieldType, ListItem
+from crm.models import MODELS, FieldDefinition, FieldList, FieldType, ListItem
 from permissions.access import require_admin
 
 
@@ -30,6 +33,36 @@ def _write_items(field_list: FieldList, items: list[dict[str, Any]]) -> None:
             raise Invalid({"items": [f"No item {item_id} in this field's list."]}, code="not_found")
         item.label = given["label"]
         item.save(update_fields=["label"])
+
+
+def item_in_use(field_list: FieldList, item_id: int) -> bool:
+    """Whether a record holds the item under any definition sharing its list."""
+    for definition in field_list.definitions.all():
+        # A key transform, not `fields__<code>`, since a code may itself hold "__".
+        held = MODELS[definition.entity].objects.alias(held=KeyTransform(definition.code, "fields"))
+        if held.filter(held=item_id).exists():
+            return True
+    return False
+
+
+def _remove_items(field_list: FieldList, item_ids: list[int]) -> None:
+    # Locked as a record's write locks an item it names (`crm.services.values`), so a record
+    # written at the same time is either seen below or refused for want of the item.
+    locked = field_list.items.select_for_update().filter(pk__in=item_ids).order_by("pk")
+    items = {item.pk: item for item in locked}
+    unknown = sorted(set(item_ids) - set(items))
+    if unknown:
+        raise Invalid(
+            {"remove_items": [f"No item {unknown[0]} in this field's list."]}, code="not_found"
+        )
+    for item in items.values():
+        if item_in_use(field_list, item.pk):
+            raise Conflict(
+                f"Records hold the item '{item.label}'; change them first.",
+                code="item_in_use",
+                item=item.pk,
+            )
+        item.delete()
 
 
 def create_definition(
@@ -75,18 +108,23 @@ def create_definition(
 def update_definition(
     *, context: RequestContext, definition: FieldDefinition, changes: dict[str, Any]
 ) -> FieldDefinition:
-    """Change a definition's label, whether it is required, and its list's items."""
+    """Change a definition's label, whether it is required, and its list's items (rename, add,
+    remove those no record holds)."""
     require_admin(context.user)
     require_valid_text(**changes)
     items = changes.get("items")
-    if items and definition.field_list is None:
-        raise Invalid({"items": ["Only a list field has items."]}, code="not_a_list_field")
+    removed = changes.get("remove_items")
+    if (items or removed) and definition.field_list is None:
+        field = "items" if items else "remove_items"
+        raise Invalid({field: ["Only a list field has items."]}, code="not_a_list_field")
     with transaction.atomic():
         definition = FieldDefinition.objects.select_for_update().get(pk=definition.pk)
         for name in ("label", "required"):
             if name in changes:
                 setattr(definition, name, changes[name])
         definition.save()
+        if removed and definition.field_list is not None:
+            _remove_items(definition.field_list, removed)
         if items and definition.field_list is not None:
             _write_items(definition.field_list, items)
         record(

@@ -16,6 +16,8 @@ from core.text import require_valid_text
 from crm.models import MODELS, CrmRecord, Deal, Entity, LeadStatus, Pipeline, RecordShare, Stage
 from crm.models import default_pipeline as _default_pipeline
 from crm.selectors import get_record, may_manage, records_for
+from crm.services.details import clean_details
+from crm.services.linked import reindex_if_renamed
 from crm.services.values import clean_values
 from permissions.access import record_refusal
 from permissions.acl import unknown_principals
@@ -116,6 +118,7 @@ def create_record(
     _check_status(entity, data)
     if shared_with:
         _check_sharing(shared_with)
+    data = clean_details(data)
     with transaction.atomic():
         values = resolve_references(context.user, entity, data)
         if entity == Entity.DEAL:
@@ -163,6 +166,7 @@ def update_record(
         _check_sharing(shared_with)
     with transaction.atomic():
         target = MODELS[entity].objects.select_for_update().get(pk=current.pk)
+        changes = clean_details(changes, current=target)
         values = resolve_references(context.user, entity, changes)
         if entity == Entity.DEAL and ({"pipeline", "stage"} & set(changes)):
             values = place_deal(values, deal=target)  # type: ignore[arg-type]
@@ -170,6 +174,7 @@ def update_record(
         for name, value in values.items():
             setattr(target, name, value)
         target.save()
+        reindex_if_renamed(entity, target.pk, values)
         if shared_with is not None:
             share(entity, target.pk, shared_with)
         record(

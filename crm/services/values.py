@@ -11,6 +11,9 @@ from typing import Any
 from core.errors import Invalid
 from crm.models import FieldDefinition, FieldType, ListItem
 
+# Beyond this a JSON number loses digits in browsers and other clients (doubles hold 2^53).
+LARGEST_NUMBER = Decimal(10) ** 15
+
 
 def definitions_of(entity: str) -> dict[str, FieldDefinition]:
     return {
@@ -32,8 +35,8 @@ def _clean(definition: FieldDefinition, value: Any) -> Any:
             number = Decimal(str(value))
         except InvalidOperation:
             raise ValueError("Expected a number.") from None
-        if not number.is_finite():
-            raise ValueError("Expected a finite number.")
+        if not number.is_finite() or abs(number) >= LARGEST_NUMBER:
+            raise ValueError("Expected a number below a million billion (10^15).")
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == FieldType.DATE:
         try:
@@ -46,7 +49,10 @@ def _clean(definition: FieldDefinition, value: Any) -> Any:
         return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("Expected the id of one of the list's items.")
-    if not ListItem.objects.filter(field_list_id=definition.field_list_id, pk=value).exists():
+    # The item's row is locked until the record is written, so removing the item at once
+    # either waits and then finds the record holding it, or goes first and this finds none.
+    items = ListItem.objects.select_for_update().filter(field_list_id=definition.field_list_id)
+    if not items.filter(pk=value).exists():
         raise ValueError(f"No item {value} in this field's list.")
     return value
 
@@ -59,7 +65,8 @@ def clean_values(
     entity: str, given: dict[str, Any], *, current: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The record's `fields` after applying `given` to `current`: unknown codes, values of the
-    wrong type and required fields left empty answer 400 naming the field."""
+    wrong type and required fields left empty answer 400 naming the field. Called inside the
+    transaction that writes the record (a list value locks its item)."""
     definitions = definitions_of(entity)
     errors: dict[str, list[str]] = {}
     result = dict(current or {})

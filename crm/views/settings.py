@@ -143,7 +143,10 @@ class FieldDefinitionViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=FieldDefinitionUpdateSerializer,
-        responses={200: FieldDefinitionSerializer, **error_responses(403, e403=ADMINS)},
+        responses={
+            200: FieldDefinitionSerializer,
+            **error_responses(403, 409, e403=ADMINS, e409="Records hold an item to remove."),
+        },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
         definition = get_object_or_404(FieldDefinition, pk=pk)

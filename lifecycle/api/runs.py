@@ -163,6 +163,7 @@ class VerifyRunView(APIView):
                     "id": check.sign_off.pk,
                     "step": check.sign_off.step,
                     "actor": check.sign_off.actor_username,
+                    "on_behalf_of": check.sign_off.on_behalf_of,
                     "decision": check.sign_off.decision,
                     "valid": check.valid,
                 }

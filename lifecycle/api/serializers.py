@@ -13,6 +13,7 @@ from lifecycle.models import (
     SignOff,
     StepMode,
 )
+from lifecycle.services.inbox import is_overdue
 
 MAX_COMMENT = 10_000
 MAX_STEPS = 50
@@ -26,6 +27,7 @@ class StepSerializer(serializers.Serializer[Any]):
     mode = serializers.ChoiceField(choices=StepMode.choices)
     quorum = serializers.IntegerField(allow_null=True)
     deadline_hours = serializers.IntegerField(allow_null=True)
+    escalation = serializers.CharField(allow_null=True)
 
 
 class RouteWriteSerializer(serializers.Serializer[Any]):
@@ -120,6 +122,7 @@ class SignOffSerializer(serializers.ModelSerializer[SignOff]):
             "task",
             "step",
             "actor",
+            "on_behalf_of",
             "decision",
             "comment",
             "sha256",
@@ -132,7 +135,18 @@ class SignOffSerializer(serializers.ModelSerializer[SignOff]):
 class TaskSerializer(serializers.ModelSerializer[ApprovalTask]):
     class Meta:
         model = ApprovalTask
-        fields = ["id", "step", "principal", "status", "created_at", "due_at", "closed_at"]
+        fields = [
+            "id",
+            "step",
+            "principal",
+            "on_behalf_of",
+            "status",
+            "created_at",
+            "due_at",
+            "reminded_at",
+            "overdue_at",
+            "closed_at",
+        ]
         read_only_fields = fields
 
 
@@ -142,6 +156,7 @@ class RunStepSerializer(serializers.Serializer[Any]):
     mode = serializers.ChoiceField(choices=StepMode.choices)
     quorum = serializers.IntegerField(allow_null=True)
     deadline_hours = serializers.IntegerField(allow_null=True)
+    escalation = serializers.CharField(allow_null=True)
     approvers = serializers.ListField(child=serializers.CharField())
     state = serializers.ChoiceField(choices=["waiting", "active", "done", "stopped"])
     tasks = TaskSerializer(many=True)
@@ -194,6 +209,7 @@ class RouteRunSerializer(serializers.ModelSerializer[RouteRun]):
                     "mode": step["mode"],
                     "quorum": step.get("quorum"),
                     "deadline_hours": step.get("deadline_hours"),
+                    "escalation": step.get("escalation"),
                     "approvers": step["approvers"],
                     "state": _state(run, index),
                     "tasks": TaskSerializer([t for t in tasks if t.step == index], many=True).data,
@@ -226,6 +242,9 @@ class InboxTaskSerializer(serializers.ModelSerializer[ApprovalTask]):
     run = serializers.IntegerField(source="run_id", read_only=True)
     step_name = serializers.SerializerMethodField()
     version = RunVersionSerializer(source="run.version", read_only=True)
+    overdue = serializers.SerializerMethodField(
+        help_text="The deadline has passed (whether or not the `escalate` job has run since)."
+    )
 
     class Meta:
         model = ApprovalTask
@@ -236,11 +255,17 @@ class InboxTaskSerializer(serializers.ModelSerializer[ApprovalTask]):
             "step",
             "step_name",
             "principal",
+            "on_behalf_of",
             "version",
             "created_at",
             "due_at",
+            "overdue",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_overdue(self, task: ApprovalTask) -> bool:
+        return is_overdue(task)
 
     def get_step_name(self, task: ApprovalTask) -> str:
         return str(task.run.route_version.steps[task.step]["name"])
@@ -250,6 +275,7 @@ class DecisionCheckSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     step = serializers.IntegerField()
     actor = serializers.CharField()
+    on_behalf_of = serializers.CharField()
     decision = serializers.CharField()
     valid = serializers.BooleanField()
 

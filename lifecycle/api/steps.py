@@ -33,7 +33,9 @@ MAX_DEADLINE_HOURS = 24 * 366
 class ApproversField(serializers.ListField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
-            child=serializers.RegexField(PRINCIPAL_PATTERN, max_length=200),
+            # Not trimmed: the pattern allows spaces in group names, so "group: " is a
+            # principal the schema allows (and names no group), not "group:" (malformed).
+            child=serializers.RegexField(PRINCIPAL_PATTERN, max_length=200, trim_whitespace=False),
             min_length=1,
             max_length=MAX_APPROVERS,
             help_text="Principals `user:<name>`, `group:<name>`, `role:<name>`, each once; they "
@@ -58,6 +60,16 @@ class _Step(serializers.Serializer[Any]):
     approvers = ApproversField()
     deadline_hours = serializers.IntegerField(
         min_value=1, max_value=MAX_DEADLINE_HOURS, required=False, allow_null=True, default=None
+    )
+    escalation = serializers.RegexField(
+        PRINCIPAL_PATTERN,
+        max_length=200,
+        trim_whitespace=False,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Who receives a task of this step whose deadline passed (`user:`, `group:` "
+        "or `role:`); without one, an overdue task stays where it is.",
     )
 
 
@@ -112,6 +124,7 @@ class StepField(serializers.Field):  # type: ignore[type-arg]
             "mode": mode,
             "quorum": shape.validated_data.get("quorum") if mode == StepMode.QUORUM else None,
             "deadline_hours": shape.validated_data.get("deadline_hours"),
+            "escalation": shape.validated_data.get("escalation"),
         }
 
     def to_representation(self, value: Any) -> Any:

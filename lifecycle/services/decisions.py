@@ -26,6 +26,7 @@ from lifecycle.models import (
     StepMode,
     TaskStatus,
 )
+from lifecycle.services import notify
 from lifecycle.services.steps import end_step, start_step, steps_of
 from lifecycle.services.tasks import task_for
 from lifecycle.signatures import is_valid, sign, signed_fields
@@ -98,6 +99,7 @@ def decide(*, context: RequestContext, task_id: Any, decision: str, comment: str
             decision=decision,
             comment=comment,
             decided_at=decided_at,
+            on_behalf_of=task.on_behalf_of,
         )
         sign_off = SignOff.objects.create(
             run=run,
@@ -105,6 +107,7 @@ def decide(*, context: RequestContext, task_id: Any, decision: str, comment: str
             step=run.current_step,
             actor=actor,
             actor_username=actor.get_username(),
+            on_behalf_of=task.on_behalf_of,
             decision=decision,
             comment=comment,
             sha256=run.version.sha256,
@@ -133,6 +136,7 @@ def decide(*, context: RequestContext, task_id: Any, decision: str, comment: str
                 "task": task.pk,
                 "step": sign_off.step,
                 "decision": decision,
+                "on_behalf_of": sign_off.on_behalf_of,
                 "comment": comment,
                 "sha256": sign_off.sha256,
                 "signature": sign_off.signature,
@@ -147,6 +151,7 @@ def _finish(run: RouteRun, status: str) -> None:
     run.finished_at = timezone.now()
     run.save(update_fields=["status", "finished_at"])
     end_step(run)
+    notify.run_ended(run)
 
 
 def _advance(
@@ -217,6 +222,7 @@ def verify_run(*, actor: Any, run_id: Any) -> tuple[RouteRun, list[Check]]:
             decision=sign_off.decision,
             comment=sign_off.comment,
             decided_at=sign_off.decided_at,
+            on_behalf_of=sign_off.on_behalf_of,
         )
         valid = sign_off.sha256 == run.version.sha256 and is_valid(fields, sign_off.signature)
         checks.append(Check(sign_off, valid))

@@ -15,9 +15,11 @@ from permissions.principals import is_admin
 
 
 def _check_approvers(steps: list[dict[str, Any]]) -> None:
-    """Every approver exists, and a quorum of named users only is no more than their number
-    (groups and roles may grow, so theirs is not checked)."""
-    unknown = unknown_principals({p for step in steps for p in step["approvers"]})
+    """Every approver and escalation principal exists, and a quorum of named users only is no
+    more than their number (groups and roles may grow, so theirs is not checked)."""
+    named = {p for step in steps for p in step["approvers"]}
+    named |= {step["escalation"] for step in steps if step.get("escalation")}
+    unknown = unknown_principals(named)
     if unknown:
         raise Invalid(
             {"steps": [f"Unknown principals: {', '.join(unknown)}."]}, code="unknown_principal"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.record import RequestContext, record
 from core.errors import Conflict, Forbidden, Invalid
 from lifecycle.models import ApprovalTask, Route, RouteRun, RunStatus, SignOff
+from lifecycle.services import notify
 from lifecycle.services.steps import end_step, start_step
 from permissions.access import get_document, record_refusal
 from permissions.codes import Permission
@@ -96,11 +97,17 @@ def withdraw(*, context: RequestContext, document_id: Any) -> RouteRun:
             raise Forbidden(
                 "Only the submitter withdraws a document from review.", code="not_submitter"
             )
-        run = RouteRun.objects.select_for_update().select_related("route_version").get(pk=run.pk)
+        run = (
+            RouteRun.objects.select_for_update(of=("self",))
+            .select_related("route_version", "document", "submitted_by")
+            .get(pk=run.pk)
+        )
         run.status = RunStatus.WITHDRAWN
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at"])
         end_step(run)
+        if run.submitted_by_id != context.user.pk:
+            notify.run_ended(run)  # an administrator withdrew it: the submitter hears of it
         change_status(
             context=context,
             document=document,

@@ -10,7 +10,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from audit.record import RequestContext, record
 from lifecycle.models import ApprovalTask, RouteRun, TaskStatus
+from lifecycle.services import notify
+from lifecycle.services.absences import stand_in
 from permissions.review import end_review, grant_review
 from repository.outbox import document_changed
 
@@ -24,17 +27,45 @@ def start_step(run: RouteRun, index: int) -> None:
     now = timezone.now()
     hours = step.get("deadline_hours")
     due_at = now + timedelta(hours=hours) if hours else None
-    ApprovalTask.objects.bulk_create(
-        ApprovalTask(run=run, step=index, principal=principal, created_at=now, due_at=due_at)
-        for principal in step["approvers"]
-    )
+    taken = set(step["approvers"])
+    tasks = []
+    for approver in step["approvers"]:
+        principal, on_behalf_of = stand_in(approver, run=run, now=now, taken=taken)
+        taken.add(principal)
+        tasks.append(
+            ApprovalTask(
+                run=run,
+                step=index,
+                principal=principal,
+                on_behalf_of=on_behalf_of,
+                created_at=now,
+                due_at=due_at,
+            )
+        )
+    tasks = ApprovalTask.objects.bulk_create(tasks)
     grant_review(
         document_id=run.document_id,
         version_id=run.version_id,
         run_id=run.pk,
-        principals=step["approvers"],
+        principals=[task.principal for task in tasks],
     )
     document_changed(run.document_id)  # the approvers' view terms go into the search index
+    for task in tasks:
+        if task.on_behalf_of:
+            record(
+                RequestContext.system(),
+                "approval.substitute",
+                object_type="document",
+                object_id=run.document_id,
+                details={
+                    "run": run.pk,
+                    "task": task.pk,
+                    "step": index,
+                    "on_behalf_of": task.on_behalf_of,
+                    "to": task.principal,
+                },
+            )
+        notify.task_reached(task, run)
 
 
 def end_step(run: RouteRun) -> None:

@@ -3,7 +3,8 @@
 # second run takes a second or two.
 #   - Debian packages for the real test servers: PostgreSQL 15, Redis, Ceph (mon, osd, radosgw),
 #     libmagic1, and Chromium with a font for the browser tests (Playwright drives Debian's
-#     Chromium; its own browser download is never used) (apt-get update runs once, only when
+#     Chromium; its own browser download is never used), LibreOffice Writer without a GUI
+#     (generated documents printed to PDF) (apt-get update runs once, only when
 #     something is missing);
 #   - the virtualenv .venv with `pip install -e '.[dev]'`, redone only when pyproject.toml is
 #     newer than .venv/.installed;
@@ -32,7 +33,8 @@ T0=$(date +%s)
 
 # ---------------------------------------------------------------- Debian packages
 DEB_PACKAGES=(postgresql-15 postgresql-client-15 redis-server redis-tools ceph-mon ceph-osd
-    ceph-common radosgw libmagic1 curl iproute2 chromium fonts-dejavu-core)
+    ceph-common radosgw libmagic1 curl iproute2 chromium fonts-dejavu-core
+    libreoffice-writer-nogui)
 
 deb_installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]

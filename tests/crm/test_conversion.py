@@ -20,7 +20,7 @@ def _lead(client: APIClient, **extra: Any) -> dict[str, Any]:
         "last_name": "Lee",
         "company_title": "Acme",
         "email": "ann@acme.example",
-        "phone": "+1 555 0100",
+        "phone": "+1 202 555 0100",
     }
     return create(client, "leads", **{**body, **extra})
 

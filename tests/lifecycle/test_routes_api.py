@@ -39,6 +39,7 @@ def test_any_user_defines_a_route_with_ordered_steps(alice: APIClient, bob: APIC
         "mode": "quorum",
         "quorum": 2,
         "deadline_hours": 48,
+        "escalation": None,
     }
     assert body["steps"][1]["quorum"] is None
     assert body["steps"][2]["mode"] == "all"

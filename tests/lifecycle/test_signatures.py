@@ -44,6 +44,7 @@ def test_a_sign_off_keeps_actor_time_comment_sha256_and_signature(
                 "id": decision["id"],
                 "step": 0,
                 "actor": "bob",
+                "on_behalf_of": "",
                 "decision": "approve",
                 "valid": True,
             }
@@ -58,6 +59,7 @@ def test_a_sign_off_keeps_actor_time_comment_sha256_and_signature(
         {"comment": "not agreed"},
         {"actor_username": "admin"},
         {"sha256": "0" * 64},
+        {"on_behalf_of": "alice"},
         {"step": 1},
     ],
     ids=lambda v: next(iter(v)),

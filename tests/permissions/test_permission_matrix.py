@@ -34,8 +34,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from lifecycle.models import Journal
 from repository.models import LegalHold
 from tests.permissions.acl_helpers import entry, grant, make_document, make_folder
+from tests.templating.helpers import docx_bytes
 
 # Nothing here needs a commit: no job, thread or other connection reads the rows.
 pytestmark = pytest.mark.rolled_back
@@ -104,6 +106,18 @@ def _file(name: str) -> io.BytesIO:
     return handle
 
 
+def _in_journal(world: dict[str, Any]) -> dict[str, str]:
+    """Registration in `IN` (made by a migration; a flush before this test may have taken it)."""
+    Journal.objects.get_or_create(code="IN", defaults={"name": "Incoming"})
+    return {"journal": "IN"}
+
+
+def _template_file() -> io.BytesIO:
+    handle = io.BytesIO(docx_bytes("Contract {{ deal.title }}"))
+    handle.name = "contract.docx"
+    return handle
+
+
 DOC = "/api/v1/documents/{pk}/"
 FOLDER = "/api/v1/folders/{pk}/"
 CRM = "/api/v1/crm/"
@@ -138,6 +152,22 @@ def _crm_rules() -> dict[tuple[str, str], Rule]:
     return rules
 
 
+def _privacy_rules() -> dict[tuple[str, str], Rule]:
+    """A person's data: records managers and administrators who see the record (rita does not
+    see the world's records, so only the administrator succeeds)."""
+    expected = statuses(403, 403, 404, 404, 404, 404, 200)
+    rules: dict[tuple[str, str], Rule] = {}
+    for plural, kind in (("leads", "lead"), ("contacts", "contact")):
+        record = f"{CRM}{plural}/{{pk}}/"
+        rules[("GET", f"{record}personal-data/")] = Rule(
+            expected, params={"pk": kind}, event=f"{kind}.personal_data"
+        )
+        rules[("POST", f"{record}erase/")] = Rule(
+            expected, params={"pk": kind}, event=f"{kind}.erase"
+        )
+    return rules
+
+
 RULES: dict[tuple[str, str], Rule] = {
     **_crm_rules(),
     ("POST", CRM + "leads/{pk}/convert/"): Rule(
@@ -148,6 +178,36 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", CRM + "leads/{pk}/junk/"): Rule(
         crm_shared(200), params={"pk": "lead"}, event="lead.junk"
+    ),
+    **_privacy_rules(),
+    ("GET", CRM + "deals/{pk}/items/"): Rule(crm_shared(200), params={"pk": "deal"}),
+    ("PUT", CRM + "deals/{pk}/items/"): Rule(
+        crm_shared(200),
+        body=lambda w: {"items": [{"name": "Chair", "quantity": "2", "unit_price": "9.50"}]},
+        params={"pk": "deal"},
+        event="deal.update",
+    ),
+    # Document templates: administrators upload them, everyone fills them with what they see.
+    ("GET", "/api/v1/templates/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/templates/{pk}/"): Rule(PUBLIC_200, params={"pk": "template"}),
+    ("POST", "/api/v1/templates/"): Rule(
+        admins_only(201),
+        body=lambda w: {"name": "T", "file": _template_file()},
+        multipart=True,
+        event="template.create",
+    ),
+    ("POST", "/api/v1/templates/{pk}/versions/"): Rule(
+        admins_only(201),
+        body=lambda w: {"file": _template_file()},
+        multipart=True,
+        params={"pk": "template"},
+        event="template.version",
+    ),
+    ("POST", "/api/v1/templates/{pk}/render/"): Rule(
+        crm_shared(200),
+        body=lambda w: {"deal": w["deal"]},
+        params={"pk": "template"},
+        event="template.render",
     ),
     ("GET", CRM + "pipelines/"): Rule(PUBLIC_200),
     ("GET", CRM + "pipelines/{pk}/"): Rule(PUBLIC_200, params={"pk": "pipeline"}),
@@ -214,6 +274,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/v1/routes/{pk}/"): Rule(PUBLIC_200, params={"pk": "route"}),
     ("GET", "/api/v1/routes/{pk}/versions/"): Rule(PUBLIC_200, params={"pk": "route"}),
     ("GET", "/api/v1/approvals/inbox/"): Rule(PUBLIC_200),
+    ("GET", "/api/v1/journals/"): Rule(PUBLIC_200),
     # Administrators.
     ("GET", "/api/v1/users/"): Rule(admins_only(200)),
     ("POST", "/api/v1/users/"): Rule(
@@ -233,6 +294,11 @@ RULES: dict[tuple[str, str], Rule] = {
         admins_only(201),
         body=lambda w: {"slug": f"t{w['tag']}", "name": "T"},
         event="document_type.create",
+    ),
+    ("POST", "/api/v1/journals/"): Rule(
+        admins_only(201),
+        body=lambda w: {"code": f"J{w['tag'].upper()}"[:10], "name": "J"},
+        event="journal.create",
     ),
     # Documents.
     ("GET", DOC): Rule(READ),
@@ -257,6 +323,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("DELETE", DOC + "links/{link_id}/"): Rule(needs(204), params={"link_id": "link"}),
     ("POST", DOC + "lock/"): Rule(needs(200)),
+    ("POST", DOC + "register/"): Rule(needs(201), body=_in_journal, event="document.register"),
     ("DELETE", DOC + "lock/"): Rule(needs(200)),
     # Approval routes.
     ("PUT", "/api/v1/routes/{pk}/"): Rule(
@@ -290,6 +357,14 @@ RULES: dict[tuple[str, str], Rule] = {
         params={"task_id": "task"},
         event="approval.reassign",
     ),
+    # Out of office: the caller's own, for everyone.
+    ("GET", "/api/v1/approvals/absence/"): Rule(PUBLIC_200),
+    ("PUT", "/api/v1/approvals/absence/"): Rule(
+        PUBLIC_200,
+        body=lambda w: {"substitute": w["substitute"], "ends": "2999-01-01T00:00:00Z"},
+        event="absence.set",
+    ),
+    ("DELETE", "/api/v1/approvals/absence/"): Rule(PUBLIC_204),
     # Folders.
     ("GET", FOLDER): Rule(READ),
     ("PATCH", FOLDER): Rule(needs(200), body=lambda w: {"name": "renamed"}, event="folder.update"),
@@ -458,6 +533,9 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         {"entity": "lead", "code": f"f{tag}", "label": "F", "type": "string"},
         format="json",
     ).json()["id"]
+    template = admin.post(
+        "/api/v1/templates/", {"name": f"T{tag}", "file": _template_file()}, format="multipart"
+    ).json()["id"]
     route = alice.post(
         "/api/v1/routes/",
         {
@@ -474,6 +552,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         **crm,
         "pipeline": pipeline,
         "crm_field": crm_field,
+        "template": template,
         "pk": document,
         "other": other,
         "folder": folder,
@@ -487,6 +566,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "reviewed": reviewed,
         "run": run.json()["id"],
         "task": task["id"],
+        "substitute": User.objects.create_user(f"stand-in-{tag}").get_username(),
     }
 
 

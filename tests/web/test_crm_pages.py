@@ -65,7 +65,7 @@ def test_the_owner_sees_lists_and_pages_and_a_stranger_the_404_page(
     assert {"Convert", "Mark as junk"} <= set(buttons(lead_page))
     assert "Generate document" in buttons(text(owner.get(f"/crm/deals/{ids['deals']}/")))
     generate = owner.get(f"/crm/deals/{ids['deals']}/generate/")
-    assert "templates arrive with their own issue" in text(generate)
+    assert "No templates yet" in text(generate)
     assert stranger.get(f"/crm/deals/{ids['deals']}/generate/").status_code == 404
     # A stranger's refused look is recorded as the API records it.
     assert AuditEvent.objects.filter(action="access_denied", object_type="lead").exists()

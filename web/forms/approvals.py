@@ -36,6 +36,13 @@ def _step_fields(number: int) -> dict[str, forms.Field]:
         f"step{number}_deadline_hours": forms.IntegerField(
             label="Deadline (hours)", required=False, min_value=1
         ),
+        f"step{number}_escalation": forms.CharField(
+            label="Escalation",
+            required=False,
+            max_length=200,
+            help_text="Optional: who receives a task whose deadline passed (user:, group: or "
+            "role:name).",
+        ),
     }
 
 
@@ -60,6 +67,7 @@ class RouteForm(forms.Form):
                     f"step{number}_mode": step["mode"],
                     f"step{number}_quorum": step.get("quorum"),
                     f"step{number}_deadline_hours": step.get("deadline_hours"),
+                    f"step{number}_escalation": step.get("escalation") or "",
                 }
             )
         return cls(initial=initial, rows=max(STEP_ROWS, len(steps) + 1))
@@ -91,6 +99,9 @@ class RouteForm(forms.Form):
             for part in ("quorum", "deadline_hours"):
                 if cleaned.get(f"step{number}_{part}") is not None:
                     step[part] = cleaned[f"step{number}_{part}"]
+            escalation = (cleaned.get(f"step{number}_escalation") or "").strip()
+            if escalation:
+                step["escalation"] = escalation
             steps.append(step)
         if not steps:
             self.add_error(None, "Give the route at least one step: a name and its approvers.")
@@ -98,4 +109,25 @@ class RouteForm(forms.Form):
         return checked_by(self, RouteWriteSerializer, {"name": cleaned["name"], "steps": steps})
 
 
-_PARTS = ("name", "approvers", "mode", "quorum", "deadline_hours")
+_PARTS = ("name", "approvers", "mode", "quorum", "deadline_hours", "escalation")
+
+
+class _MomentInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class AbsenceForm(forms.Form):
+    """The caller's out of office; the times are in the server's time zone."""
+
+    substitute = forms.CharField(
+        label="Substitute",
+        max_length=150,
+        help_text="The username of who receives your tasks while you are away.",
+    )
+    starts = forms.DateTimeField(
+        label="From", required=False, widget=_MomentInput(), help_text="Leave empty for now."
+    )
+    ends = forms.DateTimeField(label="Until", widget=_MomentInput())

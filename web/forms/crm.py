@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from crm.models import Entity, FieldDefinition, FieldType, LeadStatus, ListItem, Pipeline
+from crm.services.details import phone_region
 
 # Per kind: the built-in fields a person types, with their labels.
 BUILT_IN: dict[str, list[tuple[str, str]]] = {
@@ -91,6 +92,12 @@ class RecordForm(forms.Form):
             )
         if "email" in self.fields:
             self.fields["email"].widget = forms.EmailInput()
+        if "phone" in self.fields:
+            phone = self.fields["phone"]
+            phone.widget = forms.TextInput(attrs={"type": "tel"})
+            phone.help_text = f"With its country code (+49 …), or a number in {phone_region()}."
+        if "currency" in self.fields:
+            self.fields["currency"].help_text = "An ISO 4217 code, e.g. EUR."
         choices = choices or {}
         if entity == Entity.LEAD and editing:
             self.fields["status"] = forms.ChoiceField(

@@ -11,19 +11,22 @@ from django.views.decorators.http import require_GET
 
 from permissions.access import require_admin
 from web.outcomes import only_for
-from web.views.admin import document_types, groups, roles, users
-
-# Areas whose administration arrives with their own issues; their places are kept here.
-ARRIVING = [
-    ("Journals", "registration journals"),
-    ("Templates", "document templates"),
-]
+from web.views.admin import (
+    crm_fields,
+    document_types,
+    groups,
+    journals,
+    pipelines,
+    roles,
+    templates,
+    users,
+)
 
 
 @require_GET
 @only_for(require_admin)
 def index(request: HttpRequest) -> HttpResponse:
-    context = {"nav_area": "administration", "admin_area": "", "arriving": ARRIVING}
+    context = {"nav_area": "administration", "admin_area": ""}
     return render(request, "web/admin/index.html", context)
 
 
@@ -39,5 +42,14 @@ urlpatterns: list[URLPattern] = [
         "administration/document-types/",
         document_types.type_list,
         name="administration-document-types",
+    ),
+    *pipelines.urlpatterns,
+    *crm_fields.urlpatterns,
+    path("administration/journals/", journals.journal_list, name="administration-journals"),
+    path("administration/templates/", templates.template_list, name="administration-templates"),
+    path(
+        "administration/templates/<int:pk>/",
+        templates.template_detail,
+        name="administration-template",
     ),
 ]

@@ -20,7 +20,8 @@ from audit.record import context_from
 from lifecycle.api.serializers import DecideSerializer
 from lifecycle.models import Decision
 from lifecycle.services import decisions
-from lifecycle.services.inbox import inbox
+from lifecycle.services.absences import absence_of, is_current
+from lifecycle.services.inbox import inbox, is_overdue
 from web.outcomes import ServiceError, service_error
 
 PAGE_SIZE = 20
@@ -45,13 +46,18 @@ def _inbox(
             "task": task,
             "document": task.run.document,
             "step_name": str(task.run.route_version.steps[task.step]["name"]),
+            "overdue": is_overdue(task),
             "error": error if task.pk == failed_task else "",
             "comment": comment if task.pk == failed_task else "",
         }
         for task in page.object_list
     ]
+    absence = absence_of(request.user)
     context = {
         "nav_area": "inbox",
+        "absence_note": f"you are away, {absence.substitute.get_username()} stands in"
+        if absence is not None and is_current(absence)
+        else "",
         "page": page,
         "tasks": tasks,
         # A refusal for a task no longer listed (decided meanwhile) shows above the list.

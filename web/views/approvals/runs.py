@@ -1,18 +1,21 @@
 """The Approval section's buttons: **Submit for approval** and **Withdraw** call `submit` and
 `withdraw` (`lifecycle.services.runs`), which check `edit` + `manage_acl` and the submitter
-themselves; a refusal shows the document page with the service's message and status."""
+themselves; **Reassign** calls `lifecycle.services.reassign.reassign` (the route's owner or an
+administrator); a refusal shows the document page with the service's message and status."""
 
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from audit.record import context_from
-from lifecycle.api.serializers import SubmitSerializer
+from lifecycle.api.serializers import ReassignSerializer, SubmitSerializer
+from lifecycle.models import ApprovalTask
+from lifecycle.services import reassign as reassigning
 from lifecycle.services import runs
 from web.outcomes import ServiceError, service_error
 from web.views.documents.page import render_document, visible_document
@@ -49,3 +52,20 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         runs.withdraw(context=context_from(request), document_id=pk)
 
     return _back(request, pk, run, "Withdrawn from approval: the document is a draft again.")
+
+
+@login_required
+@require_POST
+def reassign(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+    """Hand an open task of the document's run to another principal (field **Reassign to**)."""
+    if not ApprovalTask.objects.filter(pk=task_id, run__document_id=pk).exists():
+        raise Http404("No such approval task.")
+
+    def run() -> None:
+        form = ReassignSerializer(data={"to": request.POST.get("to", "").strip()})
+        form.is_valid(raise_exception=True)
+        reassigning.reassign(
+            context=context_from(request), task_id=task_id, principal=form.validated_data["to"]
+        )
+
+    return _back(request, pk, run, "Task reassigned.")

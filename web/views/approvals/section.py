@@ -40,6 +40,7 @@ def _steps(run: RouteRun, valid: dict[int, bool]) -> list[dict[str, Any]]:
                 "mode": step["mode"],
                 "quorum": step.get("quorum"),
                 "deadline_hours": step.get("deadline_hours"),
+                "escalation": step.get("escalation"),
                 "state": state,
                 "tasks": [task for task in tasks if task.step == index],
                 "decisions": [
@@ -60,6 +61,10 @@ def approval_section(user: Any, document: Document, *, may_submit: bool) -> dict
         valid = {check.sign_off.pk: check.valid for check in checks}
         shown.append({"run": run, "steps": _steps(run, valid)})
     running: RouteRun | None = next((item["run"] for item in shown if item["run"].is_running), None)
+    # The route's owner or an administrator reassigns open tasks (the service checks it again).
+    may_reassign = running is not None and (
+        running.route_version.route.owner_id == user.pk or is_admin(user)
+    )
     # The button shows when the status machine would take the submit (from a draft today).
     offer_submit = may_submit and (
         legal_move(document.status, DocumentStatus.IN_REVIEW, by="submitter") is not None
@@ -68,6 +73,7 @@ def approval_section(user: Any, document: Document, *, may_submit: bool) -> dict
         "approval_runs": shown,
         "may_submit": offer_submit,
         "route_choices": list(route_services.routes()[:ROUTES_OFFERED]) if offer_submit else [],
+        "may_reassign": may_reassign,
         "may_withdraw": running is not None
         and (running.submitted_by_id == user.pk or is_admin(user)),
     }

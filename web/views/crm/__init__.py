@@ -2,12 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
-from crm.models import Entity
-from web.views.crm import conversion, records
+from web.views.crm import conversion, generate, manage, privacy, records
 from web.views.crm.kinds import KINDS
 
 
@@ -15,16 +14,6 @@ from web.views.crm.kinds import KINDS
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     return redirect("crm_leads")
-
-
-@require_GET
-@login_required
-def generate_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """Generating a deal's document from a template: templates arrive with their own issue."""
-    kind = KINDS[Entity.DEAL]
-    deal = records.record_or_404(request, kind, pk)
-    context = {"nav_area": "crm", "kind": kind, "kinds": KINDS.values(), "record": deal}
-    return render(request, "web/crm/generate.html", context)
 
 
 def _record_paths(entity: str) -> list[URLPattern]:
@@ -45,8 +34,10 @@ def _record_paths(entity: str) -> list[URLPattern]:
 urlpatterns: list[URLPattern] = [
     path("crm/", overview, name="crm"),
     *(route for entity in KINDS for route in _record_paths(entity)),
+    *(route for entity in KINDS for route in manage.manage_paths(entity)),
     path("crm/leads/<int:pk>/convert/", conversion.convert_step, name="crm_lead_convert_step"),
     path("crm/leads/<int:pk>/conversion/", conversion.convert, name="crm_lead_convert"),
     path("crm/leads/<int:pk>/junk/", conversion.junk, name="crm_lead_junk"),
-    path("crm/deals/<int:pk>/generate/", generate_document, name="crm_deal_generate"),
+    path("crm/deals/<int:pk>/generate/", generate.generate_document, name="crm_deal_generate"),
+    *privacy.urlpatterns,
 ]

@@ -37,6 +37,7 @@ from crm.services import records as services
 from web.forms._api_rules import checked_by
 from web.forms.crm import CUSTOM_PREFIX, RecordForm, initial_of, list_items
 from web.outcomes import ServiceError, service_error, show_on_form
+from web.views.crm import privacy
 from web.views.crm.kinds import KINDS, Kind, related_choices
 
 PAGE_SIZE = 50
@@ -193,6 +194,7 @@ def record_context(request: HttpRequest, kind: Kind, record: Any) -> dict[str, A
         "documents": list(linked_documents(request.user, kind.entity, record.pk)),
         "shared_with": shared_with(kind.entity, [record.pk]).get(record.pk, []),
         "may_manage": may_manage(request.user, record),
+        "privacy": privacy.actions(request.user, kind.entity, record),
     }
 
 

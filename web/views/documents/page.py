@@ -24,6 +24,7 @@ from repository import services
 from repository.models import Document, LinkTarget
 from web.forms.documents import EFFECT_CHOICES, PERMISSION_CHOICES
 from web.outcomes import ServiceError, service_error
+from web.views.approvals.journal_section import registration_section
 from web.views.approvals.section import approval_section
 from web.views.documents.duplicates import duplicates_section
 from web.views.documents.listing import folder_labels
@@ -128,6 +129,7 @@ def render_document(
             user, document, may_submit=may[Permission.EDIT] and may[Permission.MANAGE_ACL]
         )
     )
+    context.update(registration_section(user, document, may_register=may[Permission.EDIT]))
     if may[Permission.MANAGE_ACL]:
         explained_user, explanation, explain_error = _explanation(request, document)
         context.update(acl_rows(document))
