@@ -103,13 +103,14 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all six: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#   make bench          all seven: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
 #                       pages (the document list page beside the API list, embedded), inbox
 #                       (an approver's inbox beside the bare SQL, PostgreSQL), spell (spelling
 #                       quality per language, and speed beside pyspellchecker)
 #   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox / bench-spell   one of them
 #   make bench-render   document templates: .docx and PDF beside bare docxtpl and LibreOffice
-bench: bench-upload bench-search bench-acl bench-pages bench-inbox bench-spell
+#   make bench-neardup  near-duplicate lookup against brute force (SQLite + PostgreSQL)
+bench: bench-upload bench-search bench-acl bench-pages bench-inbox bench-spell bench-neardup
 
 bench-pages: venv
 	$(PY) bench/pages.py
@@ -121,6 +122,17 @@ bench-render: venv
 # Spelling: quality per language, and speed beside a plain pyspellchecker loop.
 bench-spell: venv
 	$(PY) bench/spell.py
+
+# near duplicates: the LSH lookup against a brute-force scan, on SQLite then PostgreSQL
+.PHONY: bench-neardup
+bench-neardup: install
+	@set -e; \
+	trap 'scripts/services/stop.sh $(BENCH_SERVICES_DIR)' EXIT; \
+	scripts/services/stop.sh $(BENCH_SERVICES_DIR) >/dev/null; \
+	env -u DATABASE_URL $(PY) bench/neardup.py --docs 100000; \
+	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
+	. $(BENCH_SERVICES_DIR)/env.sh; \
+	$(PY) bench/neardup.py --docs 100000 --database-url "$$DATABASE_URL"
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

@@ -250,6 +250,11 @@ KONTOR_STAGED_UPLOAD_BYTES = env.int("KONTOR_STAGED_UPLOAD_BYTES", default=64 * 
 # Text of smaller non-PDF files is read during the upload instead of by the worker.
 KONTOR_INLINE_TEXT_BYTES = env.int("KONTOR_INLINE_TEXT_BYTES", default=256 * 1024)
 KONTOR_BLOB_GC_GRACE_HOURS = env.int("KONTOR_BLOB_GC_GRACE_HOURS", default=24)
+# Near duplicates: documents whose texts' estimated Jaccard similarity (of 7-character
+# shingles, `repository.minhash`) reaches this share. Below 0.6 the LSH bands miss pairs.
+KONTOR_NEAR_DUPLICATE_THRESHOLD = env.float("KONTOR_NEAR_DUPLICATE_THRESHOLD", default=0.8)
+if not 0 < KONTOR_NEAR_DUPLICATE_THRESHOLD <= 1:
+    raise ValueError("KONTOR_NEAR_DUPLICATE_THRESHOLD must be above 0 and at most 1.")
 
 # --- CRM ------------------------------------------------------------------------------------
 # The region a phone number written without a country code is read in (ISO 3166 alpha-2);

@@ -257,3 +257,40 @@ class LegalHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class TextSignature(models.Model):
+    """The MinHash signature of a version's extracted text (`repository.minhash`).
+
+    Written once the text is read; a text too short to compare gets a row without a signature,
+    so the backfill knows it was looked at. Its LSH bands are `SignatureBand` rows.
+    """
+
+    version = models.OneToOneField(
+        Version, primary_key=True, on_delete=models.CASCADE, related_name="text_signature"
+    )
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    minhashes = models.BinaryField(null=True)  # PERMUTATIONS little-endian uint32, or None
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"signature of version {self.version_id}"
+
+
+class SignatureBand(models.Model):
+    """One LSH band of a signature: texts sharing a band are candidates.
+
+    The band's number is hashed into `band_hash` (`repository.minhash.band_hashes`), so one
+    indexed `band_hash IN (...)` finds every text sharing any band; `band_no` says which.
+    """
+
+    signature = models.ForeignKey(TextSignature, on_delete=models.CASCADE, related_name="bands")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    band_no = models.PositiveSmallIntegerField()
+    band_hash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band_hash"], name="signature_band_idx")]
+
+    def __str__(self) -> str:
+        return f"band {self.band_no} of version {self.signature_id}"

@@ -1,4 +1,4 @@
-"""Background jobs of the repository: text extraction.
+"""Background jobs of the repository: text extraction, and the text's near-duplicate signature.
 
 In embedded mode Celery runs tasks eagerly, so `.delay()` after commit runs them in-process.
 """
@@ -14,6 +14,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 
+from repository import minhash
 from repository.blobs import blob_key, blob_storage
 from repository.extraction import (
     ExtractionError,
@@ -24,6 +25,7 @@ from repository.extraction import (
 )
 from repository.models import TextStatus, Version
 from repository.outbox import document_changed
+from repository.text_signatures import store_signature
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +138,15 @@ def extract_version_text(version_id: int) -> str:
 
 
 def _finish(version: Version, outcome: dict[str, str]) -> str:
+    done = outcome["text_status"] == TextStatus.DONE
+    signature = minhash.signature(outcome["text"]) if done else None  # before the lock
     with transaction.atomic():
-        Version.objects.filter(pk=version.pk, text_status=TextStatus.PENDING).update(**outcome)
+        updated = Version.objects.filter(pk=version.pk, text_status=TextStatus.PENDING).update(
+            **outcome
+        )
+        if updated and done:
+            store_signature(
+                version_id=version.pk, document_id=version.document_id, signature=signature
+            )
         document_changed(version.document_id)
     return str(outcome["text_status"])

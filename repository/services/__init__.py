@@ -10,6 +10,7 @@ from repository.services.documents import (
     unlock_document,
     update_document,
 )
+from repository.services.duplicates import duplicates_of
 from repository.services.links import add_link, remove_link, visible_links
 from repository.services.reads import download_version, open_document, read_text
 
@@ -20,6 +21,7 @@ __all__ = [
     "create_document",
     "delete_document",
     "download_version",
+    "duplicates_of",
     "exact_duplicates",
     "lock_document",
     "open_document",

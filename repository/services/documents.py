@@ -19,13 +19,23 @@ from permissions.access import get_document
 from permissions.codes import Permission
 from permissions.principals import is_admin
 from permissions.selectors import documents_for
-from repository.models import Document, DocumentStatus, DocumentType, Folder, Tag, Version
+from repository.models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Folder,
+    Tag,
+    TextStatus,
+    Version,
+)
+from repository.near_duplicates import near_duplicates
 from repository.outbox import document_changed
 from repository.services.holds import ensure_not_held
 from repository.services.moves import ensure_may_file_into, ensure_may_move, is_move
 from repository.services.uploads import CheckedUpload, check_upload, store_checked
 from repository.status import change_status
 from repository.tasks import inline_text, queue_text_extraction
+from repository.text_signatures import remember_text
 
 
 class OnDuplicate:
@@ -122,7 +132,17 @@ def create_document(
             },
         )
         document_changed(document.pk)
-    return Created(document, duplicates if on_duplicate != OnDuplicate.ALLOW else [])
+    if on_duplicate == OnDuplicate.ALLOW:
+        return Created(document, [])
+    # The text is signed by now when it was read during the upload (or, in embedded mode,
+    # right after the commit); otherwise the worker signs it later and only
+    # `GET /documents/{id}/duplicates/` reports its near duplicates.
+    near = near_duplicates(
+        context.user,
+        document.current_version_id,
+        exclude=[duplicate["document"] for duplicate in duplicates],
+    )
+    return Created(document, duplicates + near)
 
 
 def _read_text_now(checked: CheckedUpload) -> dict[str, str] | None:
@@ -153,6 +173,8 @@ def _write_version(
     )
     if text is None:
         queue_text_extraction(version.pk)
+    elif text["text_status"] == TextStatus.DONE:
+        remember_text(version_id=version.pk, document_id=document.pk, text=text["text"])
     document.current_version = version
     document.save(update_fields=["current_version", "updated_at"])
     return version

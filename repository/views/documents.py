@@ -258,9 +258,4 @@ class DocumentViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request, pk: str) -> Response:
         document = get_document(request.user, pk)
-        if document.current_version is None:
-            return Response([])
-        found = services.exact_duplicates(
-            request.user, document.current_version.sha256, exclude=document.pk
-        )
-        return Response(found)
+        return Response(services.duplicates_of(request.user, document))

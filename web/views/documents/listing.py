@@ -27,10 +27,9 @@ from repository.serializers import DocumentCreateSerializer
 from repository.views.documents import folder_count
 from web.forms.documents import upload_data
 from web.outcomes import ServiceError, service_error
+from web.views.documents.duplicates import remember_upload_duplicates
 
 PAGE_SIZE = 50
-# The session key under which an upload leaves its exact duplicates for the document page.
-DUPLICATES_KEY = "kontor_upload_duplicates"
 
 
 def folder_labels(user: Any) -> dict[int, str]:
@@ -179,10 +178,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             request, status=outcome.status, upload_error=outcome.message, upload_values=request.POST
         )
     document = created.document
-    if created.duplicates:
-        left: dict[str, list[int]] = request.session.get(DUPLICATES_KEY, {})
-        left[str(document.pk)] = [duplicate["document"] for duplicate in created.duplicates]
-        request.session[DUPLICATES_KEY] = left
+    remember_upload_duplicates(request, document, created.duplicates)
     location = reverse("document", args=[document.pk])
     if _wants_json(request):
         return JsonResponse({"location": location, "id": document.pk}, status=201)

@@ -26,7 +26,8 @@ from web.forms.documents import EFFECT_CHOICES, PERMISSION_CHOICES
 from web.outcomes import ServiceError, service_error
 from web.views.approvals.journal_section import registration_section
 from web.views.approvals.section import approval_section
-from web.views.documents.listing import DUPLICATES_KEY, folder_labels
+from web.views.documents.duplicates import duplicates_section
+from web.views.documents.listing import folder_labels
 from web.views.spelling import spelling_section
 
 HISTORY_EVENTS = 50
@@ -40,16 +41,6 @@ def visible_document(request: HttpRequest, pk: int, permission: str = Permission
     except ServiceError as error:
         service_error(error)  # raises Http404 for not-found
         raise
-
-
-def _duplicates(request: HttpRequest, document: Document) -> list[Document]:
-    """Documents an upload just found with the same bytes, shown once, re-checked for sight."""
-    left: dict[str, list[int]] = request.session.get(DUPLICATES_KEY, {})
-    ids = left.pop(str(document.pk), None)
-    if ids is None:
-        return []
-    request.session[DUPLICATES_KEY] = left
-    return list(documents_for(request.user).filter(pk__in=ids).order_by("pk"))
 
 
 def _links(user: Any, document: Document) -> list[dict[str, Any]]:
@@ -126,7 +117,6 @@ def render_document(
         "may_delete": may[Permission.DELETE],
         "may_manage_acl": may[Permission.MANAGE_ACL],
         "locked_by_other": document.locked_by_id not in (None, user.pk),
-        "duplicates": _duplicates(request, document),
         "links": _links(user, document),
         "link_relations": RELATIONS,
         "link_types": LinkTarget.choices,
@@ -134,6 +124,7 @@ def render_document(
         "acl_error": acl_error,
         "is_records_manager": has_role(user, "records_manager"),
     }
+    context.update(duplicates_section(request, document))
     context.update(
         approval_section(
             user, document, may_submit=may[Permission.EDIT] and may[Permission.MANAGE_ACL]
