@@ -7,8 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.text import NOT_BLANK
-from repository.serializers import FolderField
+from repository.serializers import DocumentSerializer, FolderField
 from templating.models import DocumentTemplate, RenderFormat, TemplateVersion
+from templating.spelling_serializers import SpellcheckResponseSerializer
 
 MAX_ID = 2**63 - 1
 # The request's own `context` (JSON) at most this large once serialised.
@@ -90,3 +91,15 @@ class RenderSerializer(serializers.Serializer[Any]):
         if len(json.dumps(value, default=str)) > MAX_CONTEXT_BYTES:
             raise serializers.ValidationError(f"At most {MAX_CONTEXT_BYTES} bytes of JSON.")
         return value
+
+
+class RenderedDocumentSerializer(DocumentSerializer):
+    """The saved document, with the spell report of its text (the API's schema of the 201)."""
+
+    spelling = SpellcheckResponseSerializer(
+        read_only=True, help_text="What the spell-checker found in the generated text."
+    )
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "spelling"]
+        read_only_fields = fields

@@ -14,6 +14,7 @@ from core.api import Pagination, error_responses
 from repository.serializers import DocumentSerializer
 from templating.models import RenderFormat
 from templating.serializers import (
+    RenderedDocumentSerializer,
     RenderSerializer,
     TemplateDetailSerializer,
     TemplateSerializer,
@@ -23,12 +24,14 @@ from templating.serializers import (
 )
 from templating.services import rendering
 from templating.services.rendering import MIME_TYPES
+from templating.services.spelling_report import spelling_of
 from templating.services.templates import (
     add_template_version,
     get_template,
     templates_for,
     upload_template,
 )
+from templating.spelling_serializers import report_body
 
 BROKEN = (
     "The template's Jinja is broken (`template_syntax`, naming the `tag` and the `paragraph`) "
@@ -104,7 +107,7 @@ class TemplateViewSet(viewsets.ViewSet):
         responses={
             (200, MIME_TYPES[RenderFormat.DOCX]): FILLED,
             (200, MIME_TYPES[RenderFormat.PDF]): FILLED,
-            201: DocumentSerializer,
+            201: RenderedDocumentSerializer,
             **error_responses(
                 409,
                 422,
@@ -132,12 +135,18 @@ class TemplateViewSet(viewsets.ViewSet):
             folder=data.get("folder"),
             title=data["title"],
         )
+        spelling = spelling_of(request.user, rendered.docx)
         if rendered.document is not None:
-            body = DocumentSerializer(rendered.document).data
+            body = {
+                **DocumentSerializer(rendered.document).data,
+                "spelling": report_body(spelling),
+            }
             return Response(body, status=status.HTTP_201_CREATED)
         response = HttpResponse(rendered.content, content_type=rendered.mime_type)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=rendered.filename
         )
         response["X-Template-Version"] = str(rendered.version.number)
+        # the file is the body; the spell report's size rides along (save it for the words)
+        response["X-Spelling-Errors"] = str(len(spelling.errors))
         return response

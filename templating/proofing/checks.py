@@ -204,3 +204,18 @@ def check_document(
     report = _by_paragraph(context.user, text, accepted)
     report.text = text
     return report
+
+
+def check_generated(*, actor: Any, text: str) -> SpellingReport:
+    """The spell report of a text Kontor wrote (a filled template), each paragraph in the
+    language found for it; a text in none of the languages gets an empty report, not a refusal
+    (the caller asked for a document, not a check)."""
+    text = text[:MAX_TEXT]
+    if not text.strip():
+        return SpellingReport(OTHER_LANGUAGE, [], text)
+    try:
+        report = _by_paragraph(actor, text, organisation_keys())
+    except Invalid:
+        return SpellingReport(OTHER_LANGUAGE, [], text)
+    report.text = text
+    return report

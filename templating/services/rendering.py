@@ -40,12 +40,12 @@ class Rendered:
     filename: str
     mime_type: str
     version: TemplateVersion
+    docx: bytes  # the filled .docx, also behind a PDF: what the spell report reads
     document: Document | None = None
 
 
-def fill(version: TemplateVersion, filling: Filling, output: str) -> bytes:
-    """The filled document in the format asked (422 when the template fails, 503 when the PDF
-    printer is unavailable)."""
+def fill(version: TemplateVersion, filling: Filling) -> bytes:
+    """The filled .docx (422 when the template fails)."""
     try:
         content = render_isolated(
             template_bytes(version),
@@ -55,8 +55,6 @@ def fill(version: TemplateVersion, filling: Filling, output: str) -> bytes:
         )
     except TemplateProblem as problem:
         raise template_error(problem) from problem
-    if output == RenderFormat.PDF:
-        return docx_to_pdf(content)
     return content
 
 
@@ -112,10 +110,12 @@ def render_template(
     filling = build_filling(context.user, records=records, extra=extra)
     if save:
         ensure_may_file_into(context.user, folder)  # before the work, its refusal recorded
-    content = fill(version, filling, output)
+    docx = fill(version, filling)
+    # the print form (503 when the PDF printer is unavailable)
+    content = docx_to_pdf(docx) if output == RenderFormat.PDF else docx
     title = title or template.name
     filename = _filename(title, output)
-    rendered = Rendered(content, filename, MIME_TYPES[output], version)
+    rendered = Rendered(content, filename, MIME_TYPES[output], version, docx)
     details = {
         "template": template.pk,
         "version": version.number,

@@ -280,3 +280,30 @@ def test_pdf_without_libreoffice_answers_503_and_saves_nothing(
     assert response.json()["code"] == "pdf_unavailable"
     assert "LibreOffice" in response.json()["detail"]
     assert not Document.objects.exists()
+
+
+def test_the_render_response_carries_the_spell_report_of_the_generated_text(
+    alice: APIClient, admin: APIClient
+) -> None:
+    deal = _deal(alice, admin)
+    letter = (
+        "Dear customer, we are pleased to confirm the delivery of {{ deal.title }} "
+        "next week. Please recieve our warm regards and do not hesitate to contact us.",
+    )
+    template = make_template(admin, *letter)
+    saved = render(alice, template["id"], deal=deal["id"], save=True)
+    assert saved.status_code == 201, saved.content
+    report = saved.json()["spelling"]
+    assert report["language"] == "en"
+    words = {error["word"]: error for error in report["errors"]}
+    assert set(words) == {"recieve"}
+    assert "receive" in words["recieve"]["suggestions"]
+    # the offset indexes the generated text, where the deal's title was filled in
+    document = saved.json()["id"]
+    text = alice.get(f"/api/v1/documents/{document}/text/").json()["text"]
+    error = words["recieve"]
+    assert text[error["offset"] : error["offset"] + error["length"]] == "recieve"
+
+    handed = render(alice, template["id"], deal=deal["id"])
+    assert handed.status_code == 200
+    assert handed["X-Spelling-Errors"] == "1"
