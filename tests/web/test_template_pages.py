@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from repository.models import Document, DocumentLink
 from templating.models import DocumentTemplate
 from tests.crm.helpers import CRM, create
+from tests.permissions.acl_helpers import entry, grant, make_folder
 from tests.templating.helpers import docx_bytes, make_template, paragraphs_of
 from tests.web.pages import body_rows, errors_of, named_file, page_client, submit, text
 
@@ -121,4 +122,26 @@ def test_generate_document_is_404_for_a_deal_out_of_sight_and_shows_template_err
     assert fine.status_code == 302  # type: ignore[attr-defined]
     bad = submit(client, page, page, {**chosen, "template": 999999})
     assert bad.status_code == 400  # type: ignore[attr-defined]
+    assert Document.objects.count() == 1
+
+
+def test_generate_document_files_into_a_chosen_folder_and_only_one_the_user_files_into(
+    users: dict[str, User], alice: APIClient, bob: APIClient, admin: APIClient
+) -> None:
+    deal = create(alice, "deals", title="Office chairs")
+    template = make_template(admin, "Contract {{ deal.title }}")
+    contracts = make_folder(alice, "Contracts")
+    # Bob's folder is shown to Alice to read, not to file into
+    shown = make_folder(bob, "Bob's reading room")
+    grant(bob, "folders", shown, entry("user:alice", "view"))
+    client = page_client(users["alice"])
+    page = f"/crm/deals/{deal['id']}/generate/"
+    form = text(client.get(page))
+    assert ">Contracts</option>" in form and "reading room" not in form
+    chosen = {"template": template["id"], "format": "docx", "title": "", "folder": contracts}
+    filed = submit(client, page, page, chosen)
+    assert filed.status_code == 302  # type: ignore[attr-defined]
+    assert Document.objects.get().folder_id == contracts
+    forged = submit(client, page, page, {**chosen, "folder": shown})
+    assert forged.status_code == 400  # type: ignore[attr-defined]
     assert Document.objects.count() == 1

@@ -22,7 +22,17 @@ class GenerateForm(forms.Form):
     title = forms.CharField(
         label="Title", max_length=500, required=False, help_text="The template's name if empty."
     )
+    folder = forms.TypedChoiceField(
+        label="Folder", coerce=int, choices=(), required=False, empty_value=None
+    )
 
-    def __init__(self, *args: object, templates: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        templates: list[tuple[int, str]],
+        folders: list[tuple[int, str]] | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["folder"].choices = [("", "Top level"), *(folders or [])]  # type: ignore[attr-defined]
         self.fields["template"].choices = [("", "Choose a template"), *templates]  # type: ignore[attr-defined]

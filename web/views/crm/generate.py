@@ -11,6 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from audit.record import context_from
 from crm.models import Entity
+from permissions.codes import Permission
+from permissions.selectors import folders_for
+from repository.models import Folder
 from templating.services import rendering
 from templating.services.context import build_filling
 from templating.services.templates import get_template, templates_for
@@ -18,6 +21,7 @@ from web.forms.templates import GenerateForm
 from web.outcomes import ServiceError, show_on_form
 from web.views.crm import records
 from web.views.crm.kinds import KINDS
+from web.views.documents.listing import folder_labels
 
 MAX_SHOWN = 200
 
@@ -38,6 +42,15 @@ def _value(data: Any, path: str) -> str:
     return str(value)[:MAX_SHOWN]
 
 
+def _filing_folders(user: Any) -> list[tuple[int, str]]:
+    """The folders the user may file a new document into, labelled with their paths."""
+    labels = folder_labels(user)
+    filing = folders_for(user, Permission.EDIT).values_list("id", flat=True)
+    return sorted(
+        ((pk, labels[pk]) for pk in filing if pk in labels), key=lambda item: item[1].casefold()
+    )
+
+
 def _preview(request: HttpRequest, deal: Any, template_id: Any) -> list[tuple[str, str]]:
     try:
         template = get_template(request.user, template_id)
@@ -48,18 +61,24 @@ def _preview(request: HttpRequest, deal: Any, template_id: Any) -> list[tuple[st
     return [(name, _value(filling.data, name)) for name in template.current_version.variables]
 
 
+def _folder(folder_id: int | None) -> Folder | None:
+    # one of the form's choices: a folder the user files into (the service checks it again)
+    return None if folder_id is None else Folder.objects.get(pk=folder_id)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def generate_document(request: HttpRequest, pk: int) -> HttpResponse:
     kind = KINDS[Entity.DEAL]
     deal = records.record_or_404(request, kind, pk)
     choices = [(t.pk, t.name) for t in templates_for(request.user).order_by("name", "id")]
+    folders = _filing_folders(request.user)
     status = 200
     if request.method != "POST":
-        form = GenerateForm(request.GET or None, templates=choices)
+        form = GenerateForm(request.GET or None, templates=choices, folders=folders)
         chosen = request.GET.get("template")
     else:
-        form = GenerateForm(request.POST, templates=choices)
+        form = GenerateForm(request.POST, templates=choices, folders=folders)
         chosen = request.POST.get("template")
         if form.is_valid():
             try:
@@ -69,6 +88,7 @@ def generate_document(request: HttpRequest, pk: int) -> HttpResponse:
                     records={Entity.DEAL.value: deal.pk},
                     output=form.cleaned_data["format"],
                     save=True,
+                    folder=_folder(form.cleaned_data["folder"]),
                     title=form.cleaned_data["title"],
                 )
             except ServiceError as refused:
