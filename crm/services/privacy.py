@@ -40,7 +40,7 @@ from crm.services.linked import linked_document_ids
 from permissions.access import require_records_manager
 from repository.models import Document, Folder
 from repository.outbox import documents_changed
-from repository.services.holds import is_held
+from repository.services.holds import freeze_holds, is_held
 
 PERSON_KINDS = (Entity.LEAD, Entity.CONTACT)
 _MIN_TERM = 3
@@ -239,6 +239,7 @@ def erase_person(*, context: RequestContext, entity: str, record_id: Any) -> dic
         pairs = [(kind, item.pk) for kind, item in records] + [
             (Entity.DEAL, deal.pk) for deal in deals
         ]
+        freeze_holds()  # a hold placed meanwhile waits for this transaction, or is seen here
         documents = linked_document_ids(pairs)
         if any(is_held(document) for document in Document.objects.filter(pk__in=documents)):
             raise Conflict(

@@ -9,7 +9,7 @@ inside it?
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -94,6 +94,18 @@ def get_hold(*, actor: Any, hold_id: int) -> LegalHold:
     if hold is None:
         raise NotFound()
     return hold
+
+
+def freeze_holds() -> None:
+    """Until the current transaction ends, no hold is placed or lifted: a check of the holds
+    made after this stands until commit (erasing personal data asks it, and a hold placed at
+    the same moment must not slip past). PostgreSQL: a table lock that conflicts with inserts
+    and updates of holds but not with reads; SQLite: its transactions take the write lock at
+    BEGIN (IMMEDIATE), so writers already run one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(LegalHold._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def place_hold(
