@@ -64,6 +64,7 @@ PUBLIC_200 = statuses(200, 200, 200, 200, 200, 200, 200)
 PUBLIC_201 = statuses(201, 201, 201, 201, 201, 201, 201)
 PUBLIC_204 = statuses(204, 204, 204, 204, 204, 204, 204)
 READ = statuses(200, 200, 404, 200, 404, 404, 200)  # needs view
+NOT_FOUND = statuses(404, 404, 404, 404, 404, 404, 404)
 
 
 def needs(ok: int) -> dict[str, int]:
@@ -311,6 +312,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", DOC + "permissions/"): Rule(READ),
     ("GET", DOC + "download/"): Rule(needs(200)),
     ("GET", DOC + "text/"): Rule(READ),
+    # The world's documents are text files: no picture is made of them, and no searchable PDF
+    # (tests/repository/test_previews.py serves both to readers and refuses the others).
+    ("GET", DOC + "thumbnail/"): Rule(NOT_FOUND),
+    ("GET", DOC + "preview/"): Rule(NOT_FOUND),
+    ("GET", DOC + "versions/{number}/rendition/"): Rule(needs(404), params={"number": "number"}),
     ("GET", DOC + "duplicates/"): Rule(READ),
     ("GET", DOC + "versions/"): Rule(READ),
     ("POST", DOC + "versions/"): Rule(
@@ -558,6 +564,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "folder": folder,
         "empty_folder": empty,
         "link": link,
+        "number": 1,
         "hold": hold.pk,
         "username": "eve",
         "group": "legal",
