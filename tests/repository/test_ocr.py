@@ -2,8 +2,10 @@
 the original stays as uploaded and the searchable PDF is kept beside it; bombs are refused."""
 
 import io
+from typing import Any
 
 import pytest
+from django.core.management import call_command
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -79,3 +81,33 @@ def test_a_decompression_bomb_is_refused_with_its_reason_recorded(alice: APIClie
     assert body["status"] == TextStatus.FAILED
     assert "too large" in body["error"] or "pixels" in body["error"]
     assert Version.objects.get(document_id=document_id).ocr_attempts == 1
+
+
+def test_ocr_past_its_time_limit_is_tried_a_bounded_number_of_times(
+    alice: APIClient, settings: Any
+) -> None:
+    """Each try is stopped at the deadline; after KONTOR_OCR_ATTEMPTS tries the text fails with
+    the reason, and `extract_pending` has nothing left to queue."""
+    settings.KONTOR_OCR_TIMEOUT_SECONDS = 0.01
+    settings.KONTOR_OCR_ATTEMPTS = 2
+    document_id = upload(alice, text_page_png("Too slow"), "slow.png").json()["id"]
+    body = _text_when_ready(alice, document_id)
+    assert body["status"] == TextStatus.FAILED
+    assert "OCR failed 2 times" in body["error"]
+    assert "longer than" in body["error"]
+    assert Version.objects.get(document_id=document_id).ocr_attempts == 2
+
+
+def test_extract_pending_queues_ocr_lost_with_its_process_again(alice: APIClient) -> None:
+    """A scan left pending (its thread died with the server) is read when the command runs,
+    its earlier tries counted."""
+    document_id = upload(alice, text_page_png("Lost letter from Oslo"), "lost.png").json()["id"]
+    _text_when_ready(alice, document_id)
+    Version.objects.filter(document_id=document_id).update(
+        text_status=TextStatus.PENDING, text="", ocr_attempts=1
+    )
+    call_command("extract_pending", stdout=io.StringIO())
+    version = Version.objects.get(document_id=document_id)
+    assert version.text_status == TextStatus.DONE
+    assert "Oslo" in version.text
+    assert version.ocr_attempts == 2
