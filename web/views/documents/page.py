@@ -27,6 +27,7 @@ from web.outcomes import ServiceError, service_error
 from web.views.approvals.journal_section import registration_section
 from web.views.approvals.section import approval_section
 from web.views.documents.listing import DUPLICATES_KEY, folder_labels
+from web.views.documents.pictures import picture_section
 
 HISTORY_EVENTS = 50
 RELATIONS = ["related", "attachment", "reply_to", "supersedes", "contract_for"]
@@ -139,6 +140,7 @@ def render_document(
         )
     )
     context.update(registration_section(user, document, may_register=may[Permission.EDIT]))
+    context.update(picture_section(request, document))
     if may[Permission.MANAGE_ACL]:
         explained_user, explanation, explain_error = _explanation(request, document)
         context.update(acl_rows(document))
