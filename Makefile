@@ -32,7 +32,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
 .PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
-	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render
+	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render bench-ocr
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -107,6 +107,7 @@ services-down:
 #                       (an approver's inbox beside the bare SQL, PostgreSQL)
 #   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox   one of them
 #   make bench-render   document templates: .docx and PDF beside bare docxtpl and LibreOffice
+#   make bench-ocr      OCR of rendered scans (en, de, ru; clean and degraded) beside bare tesseract
 bench: bench-upload bench-search bench-acl bench-pages bench-inbox
 
 bench-pages: venv
@@ -115,6 +116,10 @@ bench-pages: venv
 # Templates: a 50-row contract as .docx and PDF beside bare docxtpl and bare LibreOffice.
 bench-render: venv
 	$(PY) bench/render.py
+
+# OCR: character error rate and pages per minute beside the bare tesseract command.
+bench-ocr: venv
+	$(PY) bench/ocr.py
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

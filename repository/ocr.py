@@ -42,6 +42,9 @@ class OcrLimits:
     max_pixels: int = 80_000_000  # per page: an A3 page at 600 dpi is about 70 megapixels
     max_pages: int = 500
     timeout_seconds: float = 900.0
+    # Straighten skewed scans and turn pages upright: each costs a pass over the page.
+    deskew: bool = True
+    rotate_pages: bool = True
 
 
 def is_scan_type(mime_type: str) -> bool:
@@ -151,8 +154,8 @@ def make_searchable(source_pdf: Path, target_pdf: Path, limits: OcrLimits) -> No
     command = [
         program,
         "--skip-text",
-        "--deskew",
-        "--rotate-pages",
+        *(["--deskew"] if limits.deskew else []),
+        *(["--rotate-pages"] if limits.rotate_pages else []),
         "--language",
         limits.languages,
         "--output-type",
