@@ -83,6 +83,8 @@ def test_a_decompression_bomb_is_refused_with_its_reason_recorded(alice: APIClie
     assert Version.objects.get(document_id=document_id).ocr_attempts == 1
 
 
+# The settings below and the command's wait reach OCR in this process only (embedded mode).
+@pytest.mark.embedded_only
 def test_ocr_past_its_time_limit_is_tried_a_bounded_number_of_times(
     alice: APIClient, settings: Any
 ) -> None:
@@ -98,6 +100,7 @@ def test_ocr_past_its_time_limit_is_tried_a_bounded_number_of_times(
     assert Version.objects.get(document_id=document_id).ocr_attempts == 2
 
 
+@pytest.mark.embedded_only
 def test_extract_pending_queues_ocr_lost_with_its_process_again(alice: APIClient) -> None:
     """A scan left pending (its thread died with the server) is read when the command runs,
     its earlier tries counted."""
