@@ -146,5 +146,6 @@ def picture_kind(page: int | None) -> tuple[str, int]:
     return (RenditionKind.THUMBNAIL, 1) if page is None else (RenditionKind.PREVIEW, page)
 
 
-def settings_pages() -> int:
+def page_limit() -> int:
+    """The highest page number a preview is drawn of (the OCR page cap)."""
     return int(settings.KONTOR_OCR_MAX_PAGES)

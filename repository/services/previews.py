@@ -19,7 +19,7 @@ from core.errors import Invalid, NotFound
 from permissions.access import get_document, require_version
 from permissions.codes import Permission
 from repository.models import Rendition, RenditionKind, RenditionStatus, Version
-from repository.previews import can_preview, picture_kind, settings_pages
+from repository.previews import can_preview, page_limit, picture_kind
 from repository.services.reads import version_of
 from repository.tasks import queue_picture
 
@@ -41,8 +41,8 @@ def page_number(raw: Any) -> int:
         page = int(raw)
     except (TypeError, ValueError):
         raise Invalid({"page": ["Expected a page number."]}) from None
-    if not 1 <= page <= settings_pages():
-        raise Invalid({"page": [f"Pages are numbered from 1 to {settings_pages()}."]})
+    if not 1 <= page <= page_limit():
+        raise Invalid({"page": [f"Pages are numbered from 1 to {page_limit()}."]})
     return page
 
 

@@ -9,11 +9,16 @@ from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from repository.models import Rendition, RenditionStatus
+from templating.printing import soffice
 from tests.conftest import wait_for
-from tests.helpers import pdf_of, streamed, text_page_png, text_pdf_page, upload
+from tests.helpers import docx_bytes, pdf_of, streamed, text_page_png, text_pdf_page, upload
 
 
 def _picture_when_drawn(client: APIClient, url: str) -> bytes:
+    return _picture_when_drawn_within(client, url, 60)
+
+
+def _picture_when_drawn_within(client: APIClient, url: str, seconds: float) -> bytes:
     def drawn() -> bytes | None:
         response = client.get(url)
         if response.status_code == 200:
@@ -23,7 +28,7 @@ def _picture_when_drawn(client: APIClient, url: str) -> bytes:
         assert int(response["Retry-After"]) > 0
         return None
 
-    return wait_for(drawn, timeout=60, interval=0.3)
+    return wait_for(drawn, timeout=seconds, interval=0.3)
 
 
 def test_a_pdf_has_a_thumbnail_and_page_previews_for_its_readers(
@@ -81,3 +86,17 @@ def test_no_picture_is_made_of_a_plain_text_file(alice: APIClient, filename: str
     response = alice.get(f"/api/v1/documents/{document_id}/thumbnail/")
     assert response.status_code == 404
     assert response.json()["code"] == "no_preview"
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is missing: scripts/services/install.sh")
+def test_an_office_file_is_printed_once_and_pictured(alice: APIClient) -> None:
+    """A .docx gets its thumbnail through LibreOffice; the printed PDF is kept for its pages."""
+    document_id = upload(alice, docx_bytes("Quarterly plan for the Bergen office"), "plan.docx")
+    document_id = document_id.json()["id"]
+    url = f"/api/v1/documents/{document_id}/thumbnail/"
+    assert alice.get(url).status_code == 404
+    picture = _picture_when_drawn_within(alice, url, 120)
+    assert Image.open(io.BytesIO(picture)).format == "PNG"
+    assert Rendition.objects.filter(
+        version__document_id=document_id, kind="office_pdf", status=RenditionStatus.DONE
+    ).exists()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from audit.record import context_from
 from repository.blobs import read_verified
 from repository.models import Document, Rendition, RenditionKind, RenditionStatus
-from repository.previews import can_preview, settings_pages
+from repository.previews import can_preview, page_limit
 from repository.services.previews import download_searchable_pdf, page_number, read_picture
 from web.outcomes import ServiceError, service_error
 
@@ -43,7 +43,7 @@ def picture_section(request: HttpRequest, document: Document) -> dict[str, Any]:
         "has_picture": has_picture(document),
         "has_searchable_pdf": searchable,
         "preview_page": page,
-        "max_preview_page": settings_pages(),
+        "max_preview_page": page_limit(),
     }
 
 
