@@ -11,6 +11,7 @@ encrypted, not a picture) is final; `OcrFailed` (a deadline, a crash) may pass o
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageSequence
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/tiff"})
 PDF = "application/pdf"
 DEFAULT_DPI = 300
+_INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
 # A page without this many characters of its own text is read by OCR.
 MIN_PAGE_CHARACTERS = 20
 
@@ -57,18 +59,36 @@ def ocrmypdf_program() -> str | None:
 
 
 def pages_without_text(path: str, limits: OcrLimits) -> int:
-    """How many of a PDF's pages have (almost) no text of their own; 0 when it cannot tell."""
+    """How many of a PDF's pages are pictures without text of their own (a blank page is not
+    one); 0 when it cannot tell."""
     try:
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
             return 0
-        missing = 0
+        scanned = 0
         for page in reader.pages[: limits.max_pages]:
-            if len((page.extract_text() or "").strip()) < MIN_PAGE_CHARACTERS:
-                missing += 1
-        return missing
+            if (
+                _has_picture(page)
+                and len((page.extract_text() or "").strip()) < MIN_PAGE_CHARACTERS
+            ):
+                scanned += 1
+        return scanned
     except Exception:  # pypdf raises many types on bad input; text extraction reports those
         return 0
+
+
+def _has_picture(page: PageObject) -> bool:
+    """Whether the page draws an image (an XObject of subtype /Image, or an inline image)."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    objects = resources.get("/XObject") if hasattr(resources, "get") else None
+    if objects is not None:
+        for reference in objects.get_object().values():
+            if reference.get_object().get("/Subtype") == "/Image":
+                return True
+    # Inline images (BI ... ID ... EI) live in the content stream itself.
+    contents = page.get_contents()
+    return contents is not None and _INLINE_IMAGE.search(contents.get_data()) is not None
 
 
 def check_pdf(path: str, limits: OcrLimits) -> int:

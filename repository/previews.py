@@ -19,7 +19,7 @@ from repository.blobs import local_copy
 from repository.extraction import filetypes
 from repository.models import Rendition, RenditionKind, RenditionStatus, Version
 from repository.ocr import IMAGE_TYPES, PDF, OcrRefused, check_image, check_pdf
-from repository.scanning import keep_rendition, limits
+from repository.scanning import keep_rendition, limits, retry_when_locked
 from templating.printing import PrintUnavailable, office_to_pdf
 
 THUMBNAIL_PIXELS = 240
@@ -55,8 +55,11 @@ def make_picture(rendition_id: int) -> str:
             _draw(rendition.version, max(1, rendition.page), pixels, target, Path(folder))
             keep_rendition(rendition.version, rendition.kind, rendition.page, target, PNG)
     except (PreviewRefused, OcrRefused, PrintUnavailable) as error:
-        Rendition.objects.filter(pk=rendition.pk).update(
-            status=RenditionStatus.FAILED, error=str(error)[:500]
+        reason = str(error)[:500]
+        retry_when_locked(
+            lambda: Rendition.objects.filter(pk=rendition.pk).update(
+                status=RenditionStatus.FAILED, error=reason
+            )
         )
         return "failed"
     return "done"

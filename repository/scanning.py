@@ -15,12 +15,14 @@ import hashlib
 import logging
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models import F
 
 from repository.blobs import local_copy, store_blob
@@ -46,6 +48,8 @@ from repository.ocr import (
 logger = logging.getLogger(__name__)
 
 Finish = Callable[[Version, dict[str, str]], str]
+T = TypeVar("T")
+_LOCKED_TRIES = 20
 
 _slots: threading.BoundedSemaphore | None = None
 _slots_guard = threading.Lock()
@@ -67,6 +71,22 @@ def _job_slots() -> threading.BoundedSemaphore:
         if _slots is None:
             _slots = threading.BoundedSemaphore(max(1, settings.KONTOR_OCR_JOBS))
         return _slots
+
+
+def retry_when_locked(write: Callable[[], T]) -> T:
+    """Run a database write from a background thread, again while SQLite says it is locked.
+
+    Threads of one process share SQLite's cache in tests and the development server, where a
+    table lock held by the serving thread fails a write at once instead of waiting.
+    """
+    for attempt in range(_LOCKED_TRIES):
+        try:
+            return write()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == _LOCKED_TRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def run_in_background(job: Callable[[], object]) -> None:
@@ -99,33 +119,35 @@ def ocr_version(version_id: int, finish: Finish) -> str:
         if version is None or version.text_status != TextStatus.PENDING:
             return "skipped"
         attempts = settings.KONTOR_OCR_ATTEMPTS
-        reason = "OCR was not tried"
+        outcome = _failed(f"OCR failed {attempts} times")
         while version.ocr_attempts < attempts:
-            Version.objects.filter(pk=version.pk).update(ocr_attempts=F("ocr_attempts") + 1)
-            version.ocr_attempts += 1
+            _count_attempt(version)
             try:
                 text = _read(version)
             except OcrRefused as error:
-                return finish(version, _failed(f"OCR refused the file: {error}"))
+                outcome = _failed(f"OCR refused the file: {error}")
+                break
             except OcrFailed as error:
-                reason = str(error)
                 logger.warning(
-                    "OCR of version %s failed (try %s): %s",
-                    version.pk,
-                    version.ocr_attempts,
-                    reason,
+                    "OCR of version %s failed (try %s): %s", version.pk, version.ocr_attempts, error
                 )
+                outcome = _failed(f"OCR failed {version.ocr_attempts} times: {error}")
                 continue
-            return finish(
-                version,
-                {
-                    "text": text,
-                    "text_status": TextStatus.DONE,
-                    "text_error": "",
-                    "text_source": TextSource.OCR,
-                },
-            )
-        return finish(version, _failed(f"OCR failed {attempts} times: {reason}"))
+            outcome = {
+                "text": text,
+                "text_status": TextStatus.DONE,
+                "text_error": "",
+                "text_source": TextSource.OCR,
+            }
+            break
+        return retry_when_locked(lambda: finish(version, outcome))
+
+
+def _count_attempt(version: Version) -> None:
+    retry_when_locked(
+        lambda: Version.objects.filter(pk=version.pk).update(ocr_attempts=F("ocr_attempts") + 1)
+    )
+    version.ocr_attempts += 1
 
 
 def _failed(reason: str) -> dict[str, str]:
@@ -165,17 +187,21 @@ def keep_rendition(version: Version, kind: str, page: int, path: Path, mime_type
     sha256 = hasher.hexdigest()
     with path.open("rb") as handle:
         store_blob(File(handle), sha256=sha256, size=size)
-    with transaction.atomic():
-        rendition, _ = Rendition.objects.update_or_create(
-            version=version,
-            kind=kind,
-            page=page,
-            defaults={
-                "status": RenditionStatus.DONE,
-                "error": "",
-                "sha256": sha256,
-                "size": size,
-                "mime_type": mime_type,
-            },
-        )
-    return rendition
+
+    def record() -> Rendition:
+        with transaction.atomic():
+            rendition, _ = Rendition.objects.update_or_create(
+                version=version,
+                kind=kind,
+                page=page,
+                defaults={
+                    "status": RenditionStatus.DONE,
+                    "error": "",
+                    "sha256": sha256,
+                    "size": size,
+                    "mime_type": mime_type,
+                },
+            )
+        return rendition
+
+    return retry_when_locked(record)
