@@ -41,8 +41,8 @@ def page_number(raw: Any) -> int:
         page = int(raw)
     except (TypeError, ValueError):
         raise Invalid({"page": ["Expected a page number."]}) from None
-    if not 1 <= page <= page_limit():
-        raise Invalid({"page": [f"Pages are numbered from 1 to {page_limit()}."]})
+    if page < 1:
+        raise Invalid({"page": ["Pages are numbered from 1."]})
     return page
 
 
@@ -53,6 +53,8 @@ def read_picture(*, context: RequestContext, document_id: Any, page: int | None)
     require_version(context.user, document, version, Permission.VIEW)
     if not can_preview(version.mime_type):
         raise NotFound("No picture is made of this kind of file.", "no_preview")
+    if page is not None and page > page_limit():
+        raise NotFound(f"No picture is made past page {page_limit()}.", "no_preview")
     kind, number = picture_kind(page)
     rendition = _rendition(version, kind, number)
     if rendition.status == RenditionStatus.FAILED:

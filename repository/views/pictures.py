@@ -36,7 +36,11 @@ class PictureActions:
         return _picture(read_picture(context=context_from(request), document_id=pk, page=None))
 
     @extend_schema(
-        parameters=[OpenApiParameter("page", int, description="page number from 1; default 1")],
+        parameters=[
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="page number; default 1"
+            )
+        ],
         responses={(200, "image/png"): PICTURE, **error_responses(404, e404=NOT_YET)},
     )
     @action(detail=True, methods=["get"])
