@@ -10,6 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libmagic1 \
+        tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus tesseract-ocr-fra \
+        tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por ocrmypdf ghostscript poppler-utils \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --home-dir /home/kontor kontor \
     && mkdir -p /data \

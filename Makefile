@@ -33,7 +33,7 @@ BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_C
 
 .PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
 	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render \
-	bench-spell
+	bench-spell bench-neardup bench-ocr
 
 help:
 	@sed -n '2,15s/^# \{0,1\}//p' Makefile
@@ -103,14 +103,15 @@ services-down:
 	@scripts/services/stop.sh $(DEV_SERVICES_DIR)
 
 # Benchmarks print their ratios against the raw engines; they write into var/bench.
-#   make bench          all seven: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
+#   make bench          all of them: upload (real servers), search (embedded), acl (SQLite + PostgreSQL),
 #                       pages (the document list page beside the API list, embedded), inbox
 #                       (an approver's inbox beside the bare SQL, PostgreSQL), spell (spelling
 #                       quality per language, and speed beside pyspellchecker)
 #   make bench-upload / bench-search / bench-acl / bench-pages / bench-inbox / bench-spell   one of them
 #   make bench-render   document templates: .docx and PDF beside bare docxtpl and LibreOffice
 #   make bench-neardup  near-duplicate lookup against brute force (SQLite + PostgreSQL)
-bench: bench-upload bench-search bench-acl bench-pages bench-inbox bench-spell bench-neardup
+#   make bench-ocr      OCR of rendered scans (en, de, ru; clean and degraded) beside bare tesseract
+bench: bench-upload bench-search bench-acl bench-pages bench-inbox bench-spell bench-neardup bench-ocr
 
 bench-pages: venv
 	$(PY) bench/pages.py
@@ -133,6 +134,10 @@ bench-neardup: install
 	$(BENCH_PORTS) scripts/services/start.sh $(BENCH_SERVICES_DIR); \
 	. $(BENCH_SERVICES_DIR)/env.sh; \
 	$(PY) bench/neardup.py --docs 100000 --database-url "$$DATABASE_URL"
+
+# OCR: character error rate and pages per minute beside the bare tesseract command.
+bench-ocr: venv
+	$(PY) bench/ocr.py
 
 bench-search: venv
 	$(PY) bench/search.py --docs 100000

@@ -7,6 +7,7 @@ under KONTOR_DATA_DIR. Production: each backing service is switched on by its va
 
 import hashlib
 import hmac
+import os
 import secrets
 from pathlib import Path
 
@@ -276,6 +277,17 @@ KONTOR_RENDER_MAX_CHARACTERS = env.int("KONTOR_RENDER_MAX_CHARACTERS", default=2
 KONTOR_SOFFICE = env.str("KONTOR_SOFFICE", default="soffice")
 KONTOR_PDF_TIMEOUT_SECONDS = env.float("KONTOR_PDF_TIMEOUT_SECONDS", default=60.0)
 KONTOR_PDF_QUEUE_SECONDS = env.float("KONTOR_PDF_QUEUE_SECONDS", default=60.0)
+
+# --- OCR of scans and page previews ------------------------------------------------------------
+# Tesseract's languages (installed by scripts/services/install.sh); a page of a scan at most
+# this many pixels, a scan at most this many pages, one document's OCR at most this long, tried
+# at most this many times; at most this many OCR jobs at once in one process (one per core).
+KONTOR_OCR_LANGUAGES = env.str("KONTOR_OCR_LANGUAGES", default="eng+deu+rus+fra+spa+ita+por")
+KONTOR_OCR_MAX_PIXELS = env.int("KONTOR_OCR_MAX_PIXELS", default=80_000_000)
+KONTOR_OCR_MAX_PAGES = env.int("KONTOR_OCR_MAX_PAGES", default=500)
+KONTOR_OCR_TIMEOUT_SECONDS = env.float("KONTOR_OCR_TIMEOUT_SECONDS", default=900.0)
+KONTOR_OCR_ATTEMPTS = env.int("KONTOR_OCR_ATTEMPTS", default=3)
+KONTOR_OCR_JOBS = env.int("KONTOR_OCR_JOBS", default=os.cpu_count() or 1)
 
 # --- Search ---------------------------------------------------------------------------------
 SEARCH_URL = env.str("KONTOR_SEARCH_URL", default="")

@@ -2,9 +2,13 @@
 
 import hashlib
 import logging
+import shutil
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import Storage, storages
 
 logger = logging.getLogger(__name__)
@@ -67,3 +71,24 @@ def read_verified(sha256: str, size: int) -> Iterator[bytes]:
     if seen != size or hasher.hexdigest() != sha256:
         logger.error("blob %s failed verification (%s of %s bytes)", sha256, seen, size)
         raise BlobIntegrityError(f"blob {sha256} does not match its checksum")
+
+
+@contextmanager
+def local_copy(sha256: str) -> Iterator[str]:
+    """A local file path with the blob's bytes (the blob itself when the store is a folder)."""
+    storage = blob_storage()
+    key = blob_key(sha256)
+    try:
+        path = storage.path(key)
+    except NotImplementedError:
+        path = ""
+    if path:
+        yield path
+        return
+    with (
+        tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".blob") as copy,
+        storage.open(key, "rb") as source,
+    ):
+        shutil.copyfileobj(source, copy, 1024 * 1024)
+        copy.flush()
+        yield copy.name

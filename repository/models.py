@@ -16,6 +16,11 @@ class TextStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class TextSource(models.TextChoices):
+    TEXT = "text", "Text layer"
+    OCR = "ocr", "OCR"
+
+
 class Folder(models.Model):
     name = models.CharField(max_length=255)
     parent = models.ForeignKey(
@@ -146,6 +151,9 @@ class Version(models.Model):
         max_length=16, choices=TextStatus.choices, default=TextStatus.PENDING
     )
     text_error = models.CharField(max_length=500, blank=True)
+    # Where the text came from once it is read: the file's own text, or OCR of its pages.
+    text_source = models.CharField(max_length=8, choices=TextSource.choices, blank=True)
+    ocr_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["document", "number"]
@@ -155,6 +163,49 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} v{self.number}"
+
+
+class RenditionKind(models.TextChoices):
+    SEARCHABLE_PDF = "searchable_pdf", "Searchable PDF"
+    OFFICE_PDF = "office_pdf", "Office file as PDF"
+    THUMBNAIL = "thumbnail", "Thumbnail"
+    PREVIEW = "preview", "Page preview"
+
+
+class RenditionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Rendition(models.Model):
+    """A file derived from a version (its OCR'd PDF, a page picture), stored as a blob by hash.
+
+    The row exists from the moment the rendition is asked for (`pending`), so a second request
+    does not queue the work twice and a client is told to come back (Retry-After).
+    """
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="renditions")
+    kind = models.CharField(max_length=16, choices=RenditionKind.choices)
+    page = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=8, choices=RenditionStatus.choices, default=RenditionStatus.PENDING
+    )
+    error = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    size = models.BigIntegerField(default=0)
+    mime_type = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "kind", "page"], name="unique_rendition_per_page"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.kind} {self.page}"
 
 
 class LinkTarget(models.TextChoices):

@@ -36,6 +36,7 @@ class VersionSerializer(serializers.ModelSerializer[Version]):
             "created_by",
             "text_status",
             "text_error",
+            "text_source",
         ]
         read_only_fields = fields
 

@@ -1,13 +1,13 @@
-"""Background jobs of the repository: text extraction, and the text's near-duplicate signature.
+"""Background jobs of the repository: text extraction, OCR of scans, and the text's
+near-duplicate signature.
 
-In embedded mode Celery runs tasks eagerly, so `.delay()` after commit runs them in-process.
+In embedded mode Celery runs tasks eagerly, so `.delay()` after commit runs them in-process;
+OCR, which takes far longer, runs there in a background thread instead (repository.scanning).
+Every outcome, read or OCR'd, done or failed, goes through `_finish`: the one place where a
+version's text is signalled ready.
 """
 
 import logging
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from repository import minhash
-from repository.blobs import blob_key, blob_storage
+from repository.blobs import local_copy
 from repository.extraction import (
     ExtractionError,
     ExtractionLimits,
@@ -23,8 +23,11 @@ from repository.extraction import (
     extract_text,
     filetypes,
 )
-from repository.models import TextStatus, Version
+from repository.models import TextSource, TextStatus, Version
+from repository.ocr import PDF, is_scan_type, pages_without_text
 from repository.outbox import document_changed
+from repository.previews import make_picture
+from repository.scanning import limits, ocr_version, run_in_background
 from repository.text_signatures import store_signature
 
 logger = logging.getLogger(__name__)
@@ -46,27 +49,6 @@ def _dispatch(version_id: int) -> None:
     except Exception:
         # The version stays `pending`; `manage.py extract_pending` queues it again.
         logger.exception("could not queue text extraction of version %s", version_id)
-
-
-@contextmanager
-def local_copy(sha256: str) -> Iterator[str]:
-    """A local file path with the blob's bytes (the blob itself when the store is a folder)."""
-    storage = blob_storage()
-    key = blob_key(sha256)
-    try:
-        path = storage.path(key)
-    except NotImplementedError:
-        path = ""
-    if path:
-        yield path
-        return
-    with (
-        tempfile.NamedTemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR, suffix=".blob") as copy,
-        storage.open(key, "rb") as source,
-    ):
-        shutil.copyfileobj(source, copy, 1024 * 1024)
-        copy.flush()
-        yield copy.name
 
 
 def read_text(path: str, mime_type: str) -> dict[str, str]:
@@ -103,7 +85,12 @@ def _is_read_inline(mime_type: str) -> bool:
 
 
 def _done(text: str) -> dict[str, str]:
-    return {"text": text, "text_status": TextStatus.DONE, "text_error": ""}
+    return {
+        "text": text,
+        "text_status": TextStatus.DONE,
+        "text_error": "",
+        "text_source": TextSource.TEXT,
+    }
 
 
 @shared_task(
@@ -119,6 +106,9 @@ def extract_version_text(version_id: int) -> str:
     version = Version.objects.filter(pk=version_id).first()
     if version is None or version.text_status != TextStatus.PENDING:
         return "skipped"
+    if is_scan_type(version.mime_type):
+        queue_ocr(version.pk)
+        return "ocr"
     if not can_extract(version.mime_type):
         # Nothing to read: do not fetch the bytes (a 1 GB video would cross the network).
         error = ExtractionError(f"no text extractor for {version.mime_type}")
@@ -128,16 +118,80 @@ def extract_version_text(version_id: int) -> str:
     try:
         with local_copy(version.sha256) as path:
             outcome = read_text(path, version.mime_type)
+            # Pages without a text layer of their own are scans: OCR reads them (the text
+            # pages keep their text), and the version stays pending until it has.
+            is_scanned = (
+                version.mime_type == PDF
+                and outcome["text_status"] == TextStatus.DONE
+                and pages_without_text(path, limits()) > 0
+            )
     except SoftTimeLimitExceeded:
         outcome = {
             "text": "",
             "text_status": TextStatus.FAILED,
             "text_error": "text extraction took longer than 300 s and was stopped",
         }
+        is_scanned = False
+    if is_scanned:
+        queue_ocr(version.pk)
+        return "ocr"
     return _finish(version, outcome)
 
 
+def queue_ocr(version_id: int) -> None:
+    """OCR the version: a Celery task in production, a background thread in embedded mode."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_in_background(lambda: ocr_version(version_id, _finish))
+        return
+    try:
+        ocr_version_text.delay(version_id)
+    except Exception:
+        # The version stays `pending`; `manage.py extract_pending` queues it again.
+        logger.exception("could not queue OCR of version %s", version_id)
+
+
+@shared_task(
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+    # OCR stops itself after KONTOR_OCR_TIMEOUT_SECONDS per try; this is the backstop.
+    time_limit=6 * 3600,
+)
+def ocr_version_text(version_id: int) -> str:
+    return ocr_version(version_id, _finish)
+
+
+def queue_picture(rendition_id: int) -> None:
+    """Draw a page picture once the current transaction commits (a thread in embedded mode)."""
+    transaction.on_commit(lambda: _dispatch_picture(rendition_id))
+
+
+def _dispatch_picture(rendition_id: int) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run_in_background(lambda: make_picture(rendition_id))
+        return
+    try:
+        make_version_picture.delay(rendition_id)
+    except Exception:
+        # The rendition stays pending; asking for it again after a while queues it anew.
+        logger.exception("could not queue the page picture %s", rendition_id)
+
+
+@shared_task(
+    autoretry_for=(OSError, ConnectionError),
+    retry_backoff=True,
+    max_retries=3,
+    acks_late=True,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def make_version_picture(rendition_id: int) -> str:
+    return make_picture(rendition_id)
+
+
 def _finish(version: Version, outcome: dict[str, str]) -> str:
+    """The version's text is ready (done or failed): store it and queue the search index."""
     done = outcome["text_status"] == TextStatus.DONE
     signature = minhash.signature(outcome["text"]) if done else None  # before the lock
     with transaction.atomic():

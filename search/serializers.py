@@ -76,6 +76,7 @@ def summary_of_row(row: dict[str, Any], zone: tzinfo | None = None) -> dict[str,
             "created_by": row["current_version__created_by__username"],
             "text_status": row["current_version__text_status"],
             "text_error": row["current_version__text_error"],
+            "text_source": row["current_version__text_source"],
         }
     return {
         "id": row["id"],

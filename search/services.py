@@ -48,6 +48,7 @@ SUMMARY_COLUMNS = (
     "current_version__created_by__username",
     "current_version__text_status",
     "current_version__text_error",
+    "current_version__text_source",
 )
 
 

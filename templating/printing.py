@@ -47,6 +47,11 @@ def _profile() -> Path:
 def docx_to_pdf(data: bytes) -> bytes:
     """The PDF print form of a .docx; 503 when LibreOffice is missing, busy past the queue's
     wait or fails within its deadline."""
+    return office_to_pdf(data, ".docx")
+
+
+def office_to_pdf(data: bytes, suffix: str) -> bytes:
+    """An office file (named by its suffix, e.g. ".odt") printed to PDF, as `docx_to_pdf`."""
     program = soffice()
     if program is None:
         raise PrintUnavailable(
@@ -56,15 +61,15 @@ def docx_to_pdf(data: bytes) -> bytes:
     if not _LOCK.acquire(timeout=queue_seconds):
         raise PrintUnavailable("The PDF printer is busy; try again shortly.", code="pdf_busy")
     try:
-        return _convert(program, data)
+        return _convert(program, data, suffix)
     finally:
         _LOCK.release()
 
 
-def _convert(program: str, data: bytes) -> bytes:
+def _convert(program: str, data: bytes, suffix: str) -> bytes:
     seconds = float(getattr(settings, "KONTOR_PDF_TIMEOUT_SECONDS", 60))
     with tempfile.TemporaryDirectory(prefix="kontor-print-") as folder:
-        source = Path(folder) / "document.docx"
+        source = Path(folder) / f"document{suffix}"
         source.write_bytes(data)
         command = [
             program,

@@ -33,6 +33,7 @@ from repository.serializers import (
     VersionCreateSerializer,
     VersionSerializer,
 )
+from repository.views.pictures import PictureActions
 
 FILTER_PARAMETERS = [
     OpenApiParameter("folder", {"type": "integer", "minimum": 0, "maximum": 2**62}),
@@ -78,7 +79,7 @@ def _reloaded(document: Document) -> Document:
     ).get(pk=document.pk)
 
 
-class DocumentViewSet(viewsets.ViewSet):
+class DocumentViewSet(PictureActions, viewsets.ViewSet):
     lookup_value_regex = r"[0-9]+"
     pagination_class = Pagination  # the schema's: `list` answers a page; actions say otherwise
 

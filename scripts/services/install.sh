@@ -4,7 +4,9 @@
 #   - Debian packages for the real test servers: PostgreSQL 15, Redis, Ceph (mon, osd, radosgw),
 #     libmagic1, and Chromium with a font for the browser tests (Playwright drives Debian's
 #     Chromium; its own browser download is never used), LibreOffice Writer without a GUI
-#     (generated documents printed to PDF) (apt-get update runs once, only when
+#     (generated documents printed to PDF, office previews), Tesseract with its
+#     eng deu rus fra spa ita por language packs, OCRmyPDF and Ghostscript (OCR of scans) and
+#     poppler-utils (pdftoppm, page previews) (apt-get update runs once, only when
 #     something is missing);
 #   - the virtualenv .venv with `pip install -e '.[dev]'`, redone only when pyproject.toml is
 #     newer than .venv/.installed;
@@ -34,7 +36,9 @@ T0=$(date +%s)
 # ---------------------------------------------------------------- Debian packages
 DEB_PACKAGES=(postgresql-15 postgresql-client-15 redis-server redis-tools ceph-mon ceph-osd
     ceph-common radosgw libmagic1 curl iproute2 chromium fonts-dejavu-core
-    libreoffice-writer-nogui)
+    libreoffice-writer-nogui tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus
+    tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por ocrmypdf ghostscript
+    poppler-utils)
 
 deb_installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]

@@ -64,6 +64,7 @@ PUBLIC_200 = statuses(200, 200, 200, 200, 200, 200, 200)
 PUBLIC_201 = statuses(201, 201, 201, 201, 201, 201, 201)
 PUBLIC_204 = statuses(204, 204, 204, 204, 204, 204, 204)
 READ = statuses(200, 200, 404, 200, 404, 404, 200)  # needs view
+NOT_FOUND = statuses(404, 404, 404, 404, 404, 404, 404)
 
 
 def needs(ok: int) -> dict[str, int]:
@@ -325,6 +326,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", DOC + "permissions/"): Rule(READ),
     ("GET", DOC + "download/"): Rule(needs(200)),
     ("GET", DOC + "text/"): Rule(READ),
+    # The world's documents are text files: no picture is made of them, and no searchable PDF
+    # (tests/repository/test_previews.py serves both to readers and refuses the others).
+    ("GET", DOC + "thumbnail/"): Rule(NOT_FOUND),
+    ("GET", DOC + "preview/"): Rule(NOT_FOUND),
+    ("GET", DOC + "versions/{number}/rendition/"): Rule(needs(404), params={"number": "number"}),
     ("GET", DOC + "duplicates/"): Rule(READ),
     ("GET", DOC + "spellcheck/"): Rule(READ, query="?language=en", event="document.text"),
     ("GET", DOC + "versions/"): Rule(READ),
@@ -576,6 +582,7 @@ def _world(clients: dict[str, APIClient], users: dict[str, User], tag: str) -> d
         "folder": folder,
         "empty_folder": empty,
         "link": link,
+        "number": 1,
         "hold": hold.pk,
         "username": "eve",
         "group": "legal",

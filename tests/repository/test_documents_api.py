@@ -225,7 +225,12 @@ def test_larger_files_and_pdfs_are_left_to_the_worker(settings: Any) -> None:
         small.write(b"short text")
         small.flush()
         outcome = inline_text(small.name, filetypes.TEXT_PLAIN, 10)
-    assert outcome == {"text": "short text", "text_status": "done", "text_error": ""}
+    assert outcome == {
+        "text": "short text",
+        "text_status": "done",
+        "text_error": "",
+        "text_source": "text",
+    }
 
 
 def test_unextractable_file_is_kept_and_flagged(alice: APIClient) -> None:

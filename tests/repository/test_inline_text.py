@@ -98,5 +98,10 @@ def test_the_inline_gate_reads_every_spelling_extraction_reads(
     path = tmp_path / "note.txt"
     path.write_bytes(b"A plain bilby note.")
     outcome = tasks.inline_text(str(path), "Text/Plain; charset=utf-8", 19)
-    assert outcome == {"text": "A plain bilby note.", "text_status": "done", "text_error": ""}
+    assert outcome == {
+        "text": "A plain bilby note.",
+        "text_status": "done",
+        "text_error": "",
+        "text_source": "text",
+    }
     assert tasks.inline_text(str(path), filetypes.PDF, 19) is None

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from repository.blobs import BLOB_PREFIX, blob_storage
-from repository.models import Version
+from repository.models import Rendition, Version
 from repository.staging import STAGING_PREFIX
 
 
@@ -27,6 +27,10 @@ class Command(BaseCommand):
         storage = blob_storage()
         cutoff = timezone.now() - timedelta(hours=options["grace_hours"])
         referenced = set(Version.objects.values_list("sha256", flat=True).distinct())
+        # Derived files (searchable PDFs, page pictures) are blobs of their own.
+        referenced |= set(
+            Rendition.objects.exclude(sha256="").values_list("sha256", flat=True).distinct()
+        )
         seen = removed = freed = 0
         blobs = storage.iter_blobs(BLOB_PREFIX)  # type: ignore[attr-defined]
         # Staged copies of large uploads are never referenced: old ones were left by a crash.

@@ -124,3 +124,30 @@ document.addEventListener("htmx:load", function (event) {
   kontorUploadForms(event.target);
   kontorDialogs(event.target);
 });
+
+// Pictures of pages are drawn after the page asks for them (404 with Retry-After meanwhile):
+// ask again a few times, then show the picture's description instead of a broken image.
+function kontorRetryPictures(root) {
+  root.querySelectorAll("img[data-retry-picture]:not([data-wired])").forEach(function (image) {
+    image.setAttribute("data-wired", "");
+    var tries = 0;
+    var source = image.getAttribute("src");
+    function retry() {
+      tries += 1;
+      if (tries > 20) {
+        var text = document.createElement("span");
+        text.className = "muted";
+        text.textContent = image.getAttribute("alt") + ": no picture";
+        image.replaceWith(text);
+        return;
+      }
+      window.setTimeout(function () {
+        image.src = source + (source.indexOf("?") < 0 ? "?" : "&") + "try=" + tries;
+      }, 1500);
+    }
+    image.addEventListener("error", retry);
+    if (image.complete && image.naturalWidth === 0) { retry(); }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { kontorRetryPictures(document); });
+document.addEventListener("htmx:load", function (event) { kontorRetryPictures(event.target); });

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from web.views.documents import actions, listing, page, sharing
+from web.views.documents import actions, listing, page, pictures, sharing
 
 urlpatterns: list[URLPattern] = [
     path("", listing.document_list, name="home"),
@@ -11,6 +11,13 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:pk>/", page.document_page, name="document"),
     path("documents/<int:pk>/text/", page.document_text, name="document_text"),
     path("documents/<int:pk>/download/", actions.download, name="document_download"),
+    path("documents/<int:pk>/thumbnail/", pictures.thumbnail, name="document_thumbnail"),
+    path("documents/<int:pk>/preview/", pictures.preview, name="document_preview"),
+    path(
+        "documents/<int:pk>/versions/<int:number>/searchable/",
+        pictures.searchable_pdf,
+        name="document_searchable_pdf",
+    ),
     path("documents/<int:pk>/lock/", actions.lock, name="document_lock"),
     path("documents/<int:pk>/unlock/", actions.unlock, name="document_unlock"),
     path("documents/<int:pk>/versions/", actions.new_version, name="document_new_version"),

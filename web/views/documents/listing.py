@@ -28,6 +28,7 @@ from repository.views.documents import folder_count
 from web.forms.documents import upload_data
 from web.outcomes import ServiceError, service_error
 from web.views.documents.duplicates import remember_upload_duplicates
+from web.views.documents.pictures import has_picture
 
 PAGE_SIZE = 50
 
@@ -113,6 +114,7 @@ def render_list(
     for document in rows:
         # A folder out of the user's sight is not named (the API list gives its id only).
         document.folder_label = labels.get(document.folder_id, "")
+        document.has_picture = has_picture(document)
     filing = folders_for(user, Permission.EDIT).values_list("id", flat=True)
     context = {
         "nav_area": "documents",

@@ -28,6 +28,7 @@ from web.views.approvals.journal_section import registration_section
 from web.views.approvals.section import approval_section
 from web.views.documents.duplicates import duplicates_section
 from web.views.documents.listing import folder_labels
+from web.views.documents.pictures import picture_section
 from web.views.spelling import spelling_section
 
 HISTORY_EVENTS = 50
@@ -132,6 +133,7 @@ def render_document(
     )
     context.update(registration_section(user, document, may_register=may[Permission.EDIT]))
     context.update(spelling_section(document))
+    context.update(picture_section(request, document))
     if may[Permission.MANAGE_ACL]:
         explained_user, explanation, explain_error = _explanation(request, document)
         context.update(acl_rows(document))

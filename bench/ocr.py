@@ -1,0 +1,207 @@
+"""OCR benchmark: known text rendered into 300-dpi page images, read back by Kontor's OCR and
+by the bare `tesseract` command on the same pages; character error rate and pages per minute.
+
+Pages: short business letters in English, German and Russian (six lines, five times over in
+turned order: thirty lines a page), drawn with DejaVu Sans at about 11 pt on a white A4 page at
+300 dpi, each clean and degraded (Gaussian noise, a slight
+blur, turned by a few degrees). Ours is what the worker runs on an uploaded picture, without
+the database and blob store: the pixel checks and the picture turned into a PDF, OCRmyPDF
+with `--skip-text --deskew --rotate-pages` and the languages of KONTOR_OCR_LANGUAGES (default
+all seven), and the text read from the searchable PDF; a third side runs it without deskew and
+rotation, to show what those two passes cost. Bare is `tesseract page.png stdout -l`
+with the same languages. Both run one page at a time on one core (OMP_THREAD_LIMIT=1), in
+rotating order.
+
+The character error rate is the Levenshtein distance between the text read and the text drawn,
+with runs of white space made one space, divided by the length of the text drawn.
+
+    .venv/bin/python bench/ocr.py [--pages 2] [--languages eng+deu+rus+fra+spa+ita+por]
+
+Targets: CER at most 2 % on clean pages and 5 % on degraded ones; OCR time at most 1.3x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _common import ROOT, RatioTable, print_table
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from rapidfuzz.distance import Levenshtein
+
+sys.path.insert(0, str(ROOT))
+from repository.extraction import extract_text
+from repository.ocr import PDF, OcrLimits, image_to_pdf, make_searchable
+
+DPI = 300
+PAGE = (2480, 3508)  # an A4 sheet at 300 dpi
+BLOCKS = 5  # the letter's six lines, five times over (in turn order): a page of 30 lines
+FONT_PIXELS = 46  # about 11 pt at 300 dpi
+
+LETTERS = {
+    "en": [
+        "Dear Mr Harrison, thank you for your order of 12 March.",
+        "We confirm delivery of forty office chairs to your warehouse",
+        "in Leeds before the end of the month. The invoice number is",
+        "2026-0417 and the total amount is 8,340.00 pounds, payable",
+        "within thirty days. Please call our sales office if anything",
+        "is missing or damaged on arrival. Kind regards, Laura Bennett",
+    ],
+    "de": [
+        "Sehr geehrte Frau Schäfer, vielen Dank für Ihre Anfrage.",
+        "Wir bestätigen die Lieferung von zwölf Schreibtischen an Ihr",
+        "Büro in Köln bis zum Ende des Monats. Die Rechnungsnummer",
+        "lautet 2026-0418, der Gesamtbetrag beträgt 5.912,50 Euro und",
+        "ist innerhalb von dreißig Tagen fällig. Bei Fragen wenden Sie",
+        "sich bitte an unseren Vertrieb. Mit freundlichen Grüßen",
+    ],
+    "ru": [
+        "Уважаемый Иван Петрович, благодарим Вас за заказ.",
+        "Подтверждаем поставку двадцати книжных шкафов на Ваш склад",
+        "в Казани до конца месяца. Номер счёта 2026-0419, общая сумма",
+        "составляет 412 500 рублей и подлежит оплате в течение",
+        "тридцати дней. Если что-то повреждено при доставке, просим",
+        "сообщить в отдел продаж. С уважением, Мария Соколова",
+    ],
+}
+
+
+def render(lines: list[str], *, degraded: bool, seed: int) -> Image.Image:
+    page = Image.new("L", PAGE, 255)
+    font = ImageFont.truetype("DejaVuSans.ttf", FONT_PIXELS)  # fonts-dejavu-core
+    drawing = ImageDraw.Draw(page)
+    for row, line in enumerate(lines):
+        drawing.text((160, 160 + row * 104), line, font=font, fill=0)
+    if not degraded:
+        return page
+    rng = random.Random(seed)
+    angle = rng.choice((-3.0, -2.0, 2.0, 3.0))
+    page = page.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    page = page.filter(ImageFilter.GaussianBlur(0.8))
+    # Gaussian noise around mid-grey, blended in: a grey, speckled scan of lower contrast.
+    noise = Image.effect_noise(page.size, 64)
+    return Image.blend(page, noise, 0.2)
+
+
+def normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cer(read: str, drawn: str) -> float:
+    reference = normal(drawn)
+    return Levenshtein.distance(normal(read), reference) / max(1, len(reference))
+
+
+def ours(path: Path, folder: Path, limits: OcrLimits) -> str:
+    scan = folder / "scan.pdf"
+    searchable = folder / "searchable.pdf"
+    image_to_pdf(str(path), scan, limits)
+    make_searchable(scan, searchable, limits)
+    return extract_text(str(searchable), PDF)
+
+
+def bare(path: Path, languages: str) -> str:
+    return subprocess.run(
+        ["tesseract", str(path), "stdout", "-l", languages],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    ).stdout.decode("utf-8", "replace")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=2, help="pages per language and condition")
+    parser.add_argument(
+        "--languages",
+        default=os.environ.get("KONTOR_OCR_LANGUAGES", "eng+deu+rus+fra+spa+ita+por"),
+    )
+    options = parser.parse_args()
+    limits = OcrLimits(languages=options.languages)
+    plain = OcrLimits(languages=options.languages, deskew=False, rotate_pages=False)
+    rows = []
+    totals: dict[str, dict[str, list[float]]] = {
+        side: {"clean": [], "degraded": [], "seconds": []} for side in ("ours", "plain", "bare")
+    }
+    with tempfile.TemporaryDirectory(prefix="kontor-bench-ocr-") as folder_name:
+        folder = Path(folder_name)
+        turn = 0
+        for language, letter in LETTERS.items():
+            for condition in ("clean", "degraded"):
+                for number in range(options.pages):
+                    lines = [
+                        line
+                        for block in range(BLOCKS)
+                        for line in letter[(number + block) % 6 :] + letter[: (number + block) % 6]
+                    ]
+                    picture = render(lines, degraded=condition == "degraded", seed=number)
+                    path = folder / f"{language}-{condition}-{number}.png"
+                    picture.save(path, dpi=(DPI, DPI))
+                    drawn = "\n".join(lines)
+                    sides = ("ours", "plain", "bare")
+                    order = sides[turn % 3 :] + sides[: turn % 3]
+                    turn += 1
+                    figures = {}
+                    for side in order:
+                        started = time.perf_counter()
+                        if side == "bare":
+                            read = bare(path, options.languages)
+                        else:
+                            read = ours(path, folder, limits if side == "ours" else plain)
+                        seconds = time.perf_counter() - started
+                        figures[side] = cer(read, drawn)
+                        totals[side][condition].append(figures[side])
+                        totals[side]["seconds"].append(seconds)
+                    rows.append(
+                        [
+                            f"{language} {condition} {number + 1}",
+                            figures["ours"] * 100,
+                            figures["plain"] * 100,
+                            figures["bare"] * 100,
+                        ]
+                    )
+    print(f"languages: {options.languages}")
+    print_table(
+        ["page", "CER ours %", "CER no deskew/rotation %", "CER bare %"],
+        rows,
+        "Character error rate per page",
+    )
+    table = RatioTable("OCR: Kontor (OCRmyPDF) beside bare tesseract, same pages")
+    for condition, target in (("clean", 2.0), ("degraded", 5.0)):
+        mine = _mean(totals["ours"][condition]) * 100
+        theirs = _mean(totals["bare"][condition]) * 100
+        table.row(f"CER {condition} %", mine, theirs, f"<= {target:g} %", mine <= target)
+    per_minute = {
+        side: 60 * len(values["seconds"]) / sum(values["seconds"])
+        for side, values in totals.items()
+    }
+    table.row("pages per minute", per_minute["ours"], per_minute["bare"])
+    overhead = per_minute["bare"] / per_minute["ours"]
+    table.row(
+        "seconds per page",
+        60 / per_minute["ours"],
+        60 / per_minute["bare"],
+        "<= 1.3x",
+        overhead <= 1.3,
+    )
+    table.row(
+        "seconds per page, no deskew/rotation",
+        60 / per_minute["plain"],
+        60 / per_minute["bare"],
+    )
+    table.print()
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+if __name__ == "__main__":
+    main()
