@@ -15,6 +15,7 @@ from repository.models import (
     HoldTarget,
     LegalHold,
     LinkTarget,
+    TextSource,
     Version,
 )
 from repository.services import OnDuplicate
@@ -22,6 +23,14 @@ from repository.services import OnDuplicate
 
 class VersionSerializer(serializers.ModelSerializer[Version]):
     created_by = serializers.CharField(source="created_by.username", read_only=True)
+    # empty while the text is pending or when the file has none to read
+    text_source = serializers.ChoiceField(
+        choices=TextSource.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Where the text came from: the file's own text, or OCR; empty while the text "
+        "is pending or when there is none.",
+    )
 
     class Meta:
         model = Version

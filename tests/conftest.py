@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from permissions.models import RoleAssignment
+from repository.scanning import wait_for_background
 
 PRODUCTION = bool(settings.CELERY_BROKER_URL)
 # Real hashing costs ~0.5 s a password; tests create many users and test no hashing strength.
@@ -115,8 +116,13 @@ def database(request: Any) -> Iterator[None]:
     """
     yield
     marker = request.node.get_closest_marker("django_db")
-    if PRODUCTION and marker and marker.kwargs.get("transaction"):
-        wait_for_idle_worker()  # set up after the database, so this runs before its flush
+    if marker and marker.kwargs.get("transaction"):
+        # set up after the database, so this runs before its flush: what the test started in
+        # the background (the worker's tasks; in embedded mode, OCR threads) ends first
+        if PRODUCTION:
+            wait_for_idle_worker()
+        else:
+            wait_for_background(timeout=300)
 
 
 @pytest.fixture
