@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from audit.record import context_from
 from crm.models import Entity
-from permissions.codes import Permission
-from permissions.selectors import folders_for
 from repository.models import Folder
 from templating.services import rendering
 from templating.services.context import build_filling
@@ -21,7 +19,7 @@ from web.forms.templates import GenerateForm
 from web.outcomes import ServiceError, show_on_form
 from web.views.crm import records
 from web.views.crm.kinds import KINDS
-from web.views.documents.listing import folder_labels
+from web.views.documents.listing import filing_choices, folder_labels
 
 MAX_SHOWN = 200
 
@@ -40,15 +38,6 @@ def _value(data: Any, path: str) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items() if not isinstance(v, dict | list))
     return str(value)[:MAX_SHOWN]
-
-
-def _filing_folders(user: Any) -> list[tuple[int, str]]:
-    """The folders the user may file a new document into, labelled with their paths."""
-    labels = folder_labels(user)
-    filing = folders_for(user, Permission.EDIT).values_list("id", flat=True)
-    return sorted(
-        ((pk, labels[pk]) for pk in filing if pk in labels), key=lambda item: item[1].casefold()
-    )
 
 
 def _preview(request: HttpRequest, deal: Any, template_id: Any) -> list[tuple[str, str]]:
@@ -72,7 +61,7 @@ def generate_document(request: HttpRequest, pk: int) -> HttpResponse:
     kind = KINDS[Entity.DEAL]
     deal = records.record_or_404(request, kind, pk)
     choices = [(t.pk, t.name) for t in templates_for(request.user).order_by("name", "id")]
-    folders = _filing_folders(request.user)
+    folders = filing_choices(request.user, folder_labels(request.user))
     status = 200
     if request.method != "POST":
         form = GenerateForm(request.GET or None, templates=choices, folders=folders)

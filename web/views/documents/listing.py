@@ -56,6 +56,11 @@ def _choices(labels: dict[int, str], ids: Any = None) -> list[tuple[int, str]]:
     return sorted(wanted.items(), key=lambda item: item[1].casefold())
 
 
+def filing_choices(user: Any, labels: dict[int, str]) -> list[tuple[int, str]]:
+    """The folders the user may file a new document into (`edit`), labelled, sorted."""
+    return _choices(labels, folders_for(user, Permission.EDIT).values_list("id", flat=True))
+
+
 _SELECTED = " selected"
 
 
@@ -115,7 +120,6 @@ def render_list(
         # A folder out of the user's sight is not named (the API list gives its id only).
         document.folder_label = labels.get(document.folder_id, "")
         document.has_picture = has_picture(document)
-    filing = folders_for(user, Permission.EDIT).values_list("id", flat=True)
     context = {
         "nav_area": "documents",
         "page": page,
@@ -127,7 +131,7 @@ def render_list(
         "filter_error": filter_error,
         "folder_options": folder_options(_choices(labels), filters.folder),
         "upload_folder_options": folder_options(
-            _choices(labels, filing), (upload_values or {}).get("folder")
+            filing_choices(user, labels), (upload_values or {}).get("folder")
         ),
         "document_types": DocumentType.objects.all(),
         "statuses": DocumentStatus.choices,
