@@ -195,6 +195,9 @@ else:
             # cost about 1 ms of every request.
             "CONN_MAX_AGE": env.int("DATABASE_CONN_MAX_AGE", default=600),
             "CONN_HEALTH_CHECKS": True,
+            # Tests use a file like the server does, not an in-memory database whose shared
+            # cache fails a thread's query at once while another thread writes.
+            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

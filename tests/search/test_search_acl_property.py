@@ -283,6 +283,7 @@ class World:
 
     def _move(self, folder_index: int, parent_index: int | None) -> None:
         folder = self.folders[folder_index % len(self.folders)]
+        folder.refresh_from_db()  # an earlier step may have moved it: the service compares
         parent = None if parent_index is None else self.folders[parent_index % len(self.folders)]
         itself_and_below = Folder.objects.filter(ancestor_links__ancestor=folder)
         if parent is not None and itself_and_below.filter(pk=parent.pk).exists():
