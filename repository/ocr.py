@@ -1,10 +1,10 @@
-"""OCR of scans: page images and PDFs without a text layer made searchable by OCRmyPDF.
+"""OCR of scans: PDFs without a text layer made searchable by OCRmyPDF; the limits for all scans.
 
 Pure tools, no records: a scan is checked against pixel and page limits before anything
-decodes it whole (a small PNG can claim a gigapixel), images become a PDF of their frames, and
-OCRmyPDF (Tesseract) adds the text layer with `--skip-text`, so pages that have text keep it and
-only the others are read. OCRmyPDF runs as a program in its own process group under a deadline:
-a hung or slow Tesseract is killed with everything it started.
+decodes it whole (a small PNG can claim a gigapixel). OCRmyPDF (Tesseract) adds a PDF's text
+layer with `--skip-text`, so pages that have text keep it and only the others are read; pictures
+go to Tesseract directly (repository.tesseract). OCRmyPDF runs as a program in its own process
+group under a deadline: a hung or slow Tesseract is killed with everything it started.
 
 Two kinds of failure: `OcrRefused` (the file itself is the reason: too many pixels or pages,
 encrypted, not a picture) is final; `OcrFailed` (a deadline, a crash) may pass on another try.
@@ -137,33 +137,15 @@ def _check_pixels(width: int, height: int, limits: OcrLimits) -> None:
         )
 
 
-def image_to_pdf(path: str, target: Path, limits: OcrLimits) -> None:
-    """The picture's frames (a multi-page TIFF's pages) as the pages of a PDF."""
-    frames = check_image(path, limits)
-    with Image.open(path) as image:
-        dpi = _dpi(image)
-        if frames == 1 or image.mode not in ("1", "L", "RGB"):
-            pages = [_printable(frame) for frame in ImageSequence.Iterator(image)]
-            pages[0].save(target, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
-        else:
-            # PIL writes a multi-frame picture's frames one after the other, never all at once.
-            image.save(target, "PDF", save_all=True, resolution=dpi)
-
-
-def _dpi(image: Image.Image) -> float:
+def picture_dpi(image: Image.Image) -> int:
+    """The picture's resolution, or 300 dpi when it says none or an implausibly low one."""
     dpi = image.info.get("dpi")
     try:
-        value = float(dpi[0]) if dpi else 0.0
+        value = round(float(dpi[0])) if dpi else 0
     except (TypeError, ValueError, IndexError):
-        value = 0.0
+        value = 0
     # Phone pictures often say 72 dpi, which would make Tesseract read giant letters.
     return value if value >= 100 else DEFAULT_DPI
-
-
-def _printable(frame: Image.Image) -> Image.Image:
-    if frame.mode in ("1", "L", "RGB"):
-        return frame.copy()
-    return frame.convert("RGB")
 
 
 def make_searchable(source_pdf: Path, target_pdf: Path, limits: OcrLimits) -> None:

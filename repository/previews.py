@@ -1,6 +1,7 @@
 """Pictures of a version's pages: a first-page thumbnail and page previews, kept as renditions.
 
-PDFs are drawn by poppler's `pdftoppm`, pictures by PIL (after the same pixel and page checks
+PDFs are drawn by poppler's `pdftoppm`, pictures from the searchable PDF their OCR made
+(straightened, upright) or, when OCR made none, by PIL (after the same pixel and page checks
 as OCR), office files are first printed to PDF by LibreOffice (the print form's converter,
 one conversion at a time), and that PDF is kept as a rendition too, so the next page does not
 start LibreOffice again. Each picture is a PNG stored by hash like a version's bytes.
@@ -13,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from PIL import Image, ImageSequence
+from PIL import Image, ImageOps, ImageSequence
 
 from repository.blobs import local_copy
 from repository.extraction import filetypes
@@ -67,8 +68,15 @@ def make_picture(rendition_id: int) -> str:
 
 def _draw(version: Version, page: int, pixels: int, target: Path, folder: Path) -> None:
     if version.mime_type in IMAGE_TYPES:
-        with local_copy(version.sha256) as path:
-            _draw_image(path, page, pixels, target)
+        searchable = Rendition.objects.filter(
+            version=version, kind=RenditionKind.SEARCHABLE_PDF, status=RenditionStatus.DONE
+        ).first()
+        # OCR's PDF shows the pages straightened and upright; the picture itself as it came.
+        with local_copy((searchable or version).sha256) as path:
+            if searchable is not None:
+                _draw_pdf(path, page, pixels, target, folder)
+            else:
+                _draw_image(path, page, pixels, target)
         return
     if version.mime_type == PDF:
         with local_copy(version.sha256) as path:
@@ -88,7 +96,8 @@ def _draw_image(path: str, page: int, pixels: int, target: Path) -> None:
     with Image.open(path) as image:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if number == page:
-                picture = frame.convert("RGB")
+                # A photograph's camera may say how it was held: shown as the camera meant.
+                picture = ImageOps.exif_transpose(frame).convert("RGB")
                 picture.thumbnail((pixels, pixels))
                 picture.save(target, "PNG", optimize=True)
                 return

@@ -1,6 +1,7 @@
 """The OCR job of one version: its scan read by OCR, the searchable PDF kept as a rendition.
 
-The original bytes are never changed: OCRmyPDF writes a new PDF, stored under its own hash like
+The original bytes are never changed: Tesseract (for a picture) or OCRmyPDF (for a PDF) writes
+a new PDF, stored under its own hash like
 a version's bytes and recorded as the version's `searchable_pdf` rendition; its text becomes
 the version's text (`text_source` = `ocr`). At most `KONTOR_OCR_JOBS` jobs run at once in one
 process (a semaphore, one per core by default). A job that fails for a reason that may pass is
@@ -40,10 +41,10 @@ from repository.ocr import (
     OcrFailed,
     OcrLimits,
     OcrRefused,
-    image_to_pdf,
     is_scan_type,
     make_searchable,
 )
+from repository.tesseract import read_picture
 
 logger = logging.getLogger(__name__)
 
@@ -163,16 +164,15 @@ def _read(version: Version) -> str:
         ) as folder,
         local_copy(version.sha256) as original,
     ):
-        source = Path(original)
-        if is_scan_type(version.mime_type):
-            source = Path(folder) / "scan.pdf"
-            image_to_pdf(original, source, settings_limits)
         target = Path(folder) / "searchable.pdf"
-        make_searchable(source, target, settings_limits)
-        try:
-            text = extract_text(str(target), PDF)
-        except ExtractionError as error:
-            raise OcrFailed(f"the OCR'd PDF could not be read: {error}") from error
+        if is_scan_type(version.mime_type):
+            text = read_picture(original, target, settings_limits)
+        else:
+            make_searchable(Path(original), target, settings_limits)
+            try:
+                text = extract_text(str(target), PDF)
+            except ExtractionError as error:
+                raise OcrFailed(f"the OCR'd PDF could not be read: {error}") from error
         keep_rendition(version, RenditionKind.SEARCHABLE_PDF, 0, target, PDF)
     return text
 

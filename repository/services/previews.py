@@ -2,7 +2,9 @@
 
 A thumbnail or page preview needs `view` on the document (404 otherwise, as for the document
 itself) and is recorded as `document.preview`; the first request for a picture queues its
-drawing and answers "not yet" with the seconds to wait, later ones serve the stored PNG. The
+drawing and answers "not yet" with the seconds to wait, later ones serve the stored PNG. A
+scanned picture's pages are drawn once its OCR is done, from the searchable PDF (straightened
+and upright); until then the answer is "not yet". The
 searchable PDF made by OCR is the content in another form: it needs `download` and is recorded
 as a download.
 """
@@ -18,7 +20,8 @@ from audit.record import RequestContext, record
 from core.errors import Invalid, NotFound
 from permissions.access import get_document, require_version
 from permissions.codes import Permission
-from repository.models import Rendition, RenditionKind, RenditionStatus, Version
+from repository.models import Rendition, RenditionKind, RenditionStatus, TextStatus, Version
+from repository.ocr import IMAGE_TYPES
 from repository.previews import can_preview, page_limit, picture_kind
 from repository.services.reads import version_of
 from repository.tasks import queue_picture
@@ -55,6 +58,9 @@ def read_picture(*, context: RequestContext, document_id: Any, page: int | None)
         raise NotFound("No picture is made of this kind of file.", "no_preview")
     if page is not None and page > page_limit():
         raise NotFound(f"No picture is made past page {page_limit()}.", "no_preview")
+    if version.mime_type in IMAGE_TYPES and version.text_status == TextStatus.PENDING:
+        # A scan's pictures are drawn from the straightened, upright PDF its OCR is making.
+        return Picture(None, RETRY_AFTER_SECONDS)
     kind, number = picture_kind(page)
     rendition = _rendition(version, kind, number)
     if rendition.status == RenditionStatus.FAILED:

@@ -68,12 +68,16 @@ def test_a_page_past_the_last_is_not_found_and_a_bad_page_number_is_refused(
     """Page 3 of a one-page picture is recorded as impossible (404 without Retry-After)."""
     document_id = upload(alice, text_page_png("Only page"), "single.png").json()["id"]
     url = f"/api/v1/documents/{document_id}/preview/?page=3"
-    assert alice.get(url).status_code == 404
-    wait_for(
-        lambda: Rendition.objects.filter(
+
+    def recorded() -> bool:
+        # Asked for again while "not yet" (OCR, then the drawing): the first ask after OCR
+        # queues the drawing, which records the page as impossible.
+        assert alice.get(url).status_code == 404
+        return Rendition.objects.filter(
             version__document_id=document_id, page=3, status=RenditionStatus.FAILED
         ).exists()
-    )
+
+    wait_for(recorded, timeout=60)
     final = alice.get(url)
     assert final.status_code == 404
     assert "Retry-After" not in final

@@ -125,8 +125,9 @@ document.addEventListener("htmx:load", function (event) {
   kontorDialogs(event.target);
 });
 
-// Pictures of pages are drawn after the page asks for them (404 with Retry-After meanwhile):
-// ask again a few times, then show the picture's description instead of a broken image.
+// Pictures of pages are drawn after the page asks for them, a scan's after its OCR (404 with
+// Retry-After meanwhile): ask again, less often as time goes on (for about five minutes), then
+// show the picture's description instead of a broken image.
 function kontorRetryPictures(root) {
   root.querySelectorAll("img[data-retry-picture]:not([data-wired])").forEach(function (image) {
     image.setAttribute("data-wired", "");
@@ -134,7 +135,7 @@ function kontorRetryPictures(root) {
     var source = image.getAttribute("src");
     function retry() {
       tries += 1;
-      if (tries > 20) {
+      if (tries > 40) {
         var text = document.createElement("span");
         text.className = "muted";
         text.textContent = image.getAttribute("alt") + ": no picture";
@@ -143,7 +144,7 @@ function kontorRetryPictures(root) {
       }
       window.setTimeout(function () {
         image.src = source + (source.indexOf("?") < 0 ? "?" : "&") + "try=" + tries;
-      }, 1500);
+      }, Math.min(10000, 1000 + 500 * tries));
     }
     image.addEventListener("error", retry);
     if (image.complete && image.naturalWidth === 0) { retry(); }

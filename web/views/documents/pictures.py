@@ -1,7 +1,10 @@
 """Pictures of a document's pages on its pages: the API's service, read permission and audit.
 
 A picture still being drawn answers 404 with Retry-After, as in the API; kontor.js asks again
-for thumbnails and previews that failed to load, so they appear without a reload.
+for thumbnails and previews that failed to load, so they appear without a reload. The browser
+may keep a picture for an hour (one `document.preview` event per picture and hour, not one per
+list view); the pages put the current version's number in the picture's address (`?version=`,
+not read here), so a new version's picture is asked for, never the old one taken from the cache.
 """
 
 from typing import Any

@@ -1,0 +1,199 @@
+"""Pictures (PNG, JPEG, TIFF pages) read by Tesseract itself into text and a searchable PDF.
+
+A picture needs none of what OCRmyPDF adds around Tesseract for PDFs (rasterising pages,
+grafting text layers onto kept pages), so it goes to Tesseract directly, in one run for all
+of its pages, with the same care:
+
+- skew: each page's skew is found on a small copy (`straightening_angle`), and a page turned
+  by a few degrees is straightened before it is read;
+- rotation: Tesseract reads with orientation detection (`--psm 1`), so a page lying on its
+  side or upside down is read upright in the same pass; its hOCR says by how much the text was
+  turned, and the searchable PDF's page is turned back (`/Rotate`) to show upright;
+- limits: the pixel and page checks run first; the deadline covers the straightening (one
+  page in memory at a time) and Tesseract, which runs in its own process group and is killed
+  with everything it started when the time is up.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageSequence
+from pypdf import PdfReader, PdfWriter
+
+from repository.ocr import OcrFailed, OcrLimits, check_image, picture_dpi
+
+# A skew is looked for up to this many degrees either way; smaller ones are left as they are.
+MAX_SKEW_DEGREES = 6.0
+MIN_SKEW_DEGREES = 0.2
+_SKEW_SIDE = 1000  # the long side of the small copy the skew is measured on
+_PAGE = re.compile(r"class=['\"]ocr_page['\"]")
+_TEXT_ANGLE = re.compile(r"textangle (\d+)")
+
+
+def tesseract_program() -> str | None:
+    return shutil.which("tesseract")
+
+
+def straightening_angle(page: Image.Image) -> float:
+    """The turn (degrees, counter-clockwise) that makes the page's lines of text level.
+
+    The page's dark pixels are turned through candidate angles; the angle at which the rows (or
+    the columns, for a page lying on its side) of ink change most sharply from one to the next
+    is the one at which the lines lie level. Coarse steps first, then tenths of a degree.
+    """
+    grey = page.convert("L")
+    scale = _SKEW_SIDE / max(grey.size)
+    if scale < 1:
+        size = (max(1, round(grey.width * scale)), max(1, round(grey.height * scale)))
+        grey = grey.resize(size, Image.Resampling.BOX)
+    pixels = np.asarray(grey, dtype=np.float32)
+    ink = Image.fromarray(((pixels < pixels.mean() - pixels.std()) * 255).astype(np.uint8))
+
+    def sharpness(angle: float) -> float:
+        turned = np.asarray(
+            ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32
+        )
+        rows = np.diff(turned.sum(axis=1))
+        columns = np.diff(turned.sum(axis=0))
+        return max(float(np.square(rows).sum()), float(np.square(columns).sum()))
+
+    coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5)
+    best = float(max(coarse, key=sharpness))
+    fine = np.arange(best - 0.4, best + 0.41, 0.1)
+    return round(float(max(fine, key=sharpness)), 1)
+
+
+def _prepared(path: str, folder: Path, deadline: float) -> tuple[Path, int]:
+    """What Tesseract reads: the original when no page needs straightening, else a list of
+    page files (one page in memory at a time); and the picture's resolution."""
+    with Image.open(path) as picture:
+        dpi = picture_dpi(picture)
+        angles = []
+        for frame in ImageSequence.Iterator(picture):
+            _in_time(deadline)
+            angles.append(straightening_angle(frame))
+        if all(abs(angle) < MIN_SKEW_DEGREES for angle in angles):
+            return Path(path), dpi
+        jpeg = len(angles) == 1 and picture.format == "JPEG"
+        names = []
+        for number, (frame, angle) in enumerate(
+            zip(ImageSequence.Iterator(picture), angles, strict=True)
+        ):
+            _in_time(deadline)
+            page = _turned(frame, angle)
+            if jpeg:  # a photograph stays a JPEG, which Tesseract puts into the PDF as it is
+                name = folder / "page-1.jpg"
+                page.save(name, "JPEG", quality=90, dpi=(dpi, dpi))
+            else:
+                name = folder / f"page-{number + 1}.tiff"
+                page.save(name, "TIFF", compression="packbits", dpi=(dpi, dpi))
+            names.append(str(name))
+    pages = folder / "pages.txt"
+    pages.write_text("\n".join(names) + "\n", "utf-8")
+    return pages, dpi
+
+
+def _turned(frame: Image.Image, angle: float) -> Image.Image:
+    page = frame if frame.mode in ("1", "L", "RGB") else frame.convert("RGB")
+    if abs(angle) < MIN_SKEW_DEGREES:
+        return page
+    page = page if page.mode != "1" else page.convert("L")
+    white = 255 if page.mode == "L" else (255, 255, 255)
+    return page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=white)
+
+
+def _in_time(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise OcrFailed("OCR took longer than its time limit and was stopped")
+
+
+def read_picture(path: str, target_pdf: Path, limits: OcrLimits) -> str:
+    """The picture's text, read by Tesseract; its searchable PDF is written to `target_pdf`."""
+    program = tesseract_program()
+    if program is None:
+        raise OcrFailed("OCR is not installed on the server (tesseract)")
+    deadline = time.monotonic() + limits.timeout_seconds
+    check_image(path, limits)
+    folder = target_pdf.parent
+    source, dpi = _prepared(path, folder, deadline) if limits.deskew else (Path(path), 0)
+    output = folder / "tesseract"
+    command = [
+        program,
+        str(source),
+        str(output),
+        "-l",
+        limits.languages,
+        "--psm",
+        "1" if limits.rotate_pages else "3",
+        *(["--dpi", str(dpi)] if dpi else []),
+        "txt",
+        "pdf",
+        *(["hocr"] if limits.rotate_pages else []),
+    ]
+    _run(command, limits, deadline)
+    text_file, pdf_file = output.with_suffix(".txt"), output.with_suffix(".pdf")
+    if not text_file.exists() or not pdf_file.exists():
+        raise OcrFailed("tesseract wrote no output")
+    hocr = output.with_suffix(".hocr")
+    turns = _page_turns(hocr.read_text("utf-8", "replace")) if hocr.exists() else []
+    _turn_upright(pdf_file, target_pdf, turns)
+    return text_file.read_text("utf-8", "replace").replace("\f", "\n")
+
+
+def _run(command: list[str], limits: OcrLimits, deadline: float) -> None:
+    # One core per job: Tesseract's own threads would compete with the other jobs' cores.
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment,
+        start_new_session=True,  # its own process group: a deadline ends all of it
+    )
+    try:
+        _, errors = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired as error:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise OcrFailed(
+            f"OCR took longer than {limits.timeout_seconds:g} s and was stopped"
+        ) from error
+    if process.returncode != 0:
+        lines = [line.strip() for line in errors.decode("utf-8", "replace").splitlines()]
+        reason = next((line for line in reversed(lines) if line), "")
+        raise OcrFailed(reason[:300] or f"tesseract exited with {process.returncode}")
+
+
+def _page_turns(hocr: str) -> list[int]:
+    """For each page, the angle its lines of text were turned by (most lines decide)."""
+    turns = []
+    for page in _PAGE.split(hocr)[1:]:
+        angles = [int(angle) % 360 for angle in _TEXT_ANGLE.findall(page)]
+        lines = page.count("ocr_line") + page.count("ocr_caption") + page.count("ocr_header")
+        counts = {angle: angles.count(angle) for angle in set(angles)}
+        counts[0] = max(0, lines - len(angles))  # a line without a textangle lies level
+        turns.append(max(counts, key=lambda angle: counts[angle]))
+    return turns
+
+
+def _turn_upright(source: Path, target: Path, turns: list[int]) -> None:
+    """The PDF with each page whose text lay turned shown turned back (`/Rotate`)."""
+    if not any(turns):
+        source.replace(target)
+        return
+    try:
+        reader = PdfReader(source)
+        writer = PdfWriter(clone_from=reader)
+        for page, turn in zip(writer.pages, turns, strict=False):
+            if turn in (90, 180, 270):
+                page.rotate(turn)
+        with target.open("wb") as handle:
+            writer.write(handle)
+    except Exception as error:  # pypdf raises many types; the file was Tesseract's own
+        raise OcrFailed(f"the searchable PDF could not be turned upright: {error}") from error
