@@ -77,6 +77,15 @@ def pages_without_text(path: str, limits: OcrLimits) -> int:
         return 0
 
 
+def is_image_only(path: str, limits: OcrLimits) -> bool:
+    """Whether every page of the PDF is a picture without text of its own (a scanner's PDF)."""
+    try:
+        pages = check_pdf(path, limits)
+    except OcrRefused:
+        return False
+    return pages > 0 and pages_without_text(path, limits) == pages
+
+
 def _has_picture(page: PageObject) -> bool:
     """Whether the page draws an image (an XObject of subtype /Image, or an inline image)."""
     resources = page.get("/Resources")

@@ -1,7 +1,7 @@
 """The OCR job of one version: its scan read by OCR, the searchable PDF kept as a rendition.
 
-The original bytes are never changed: Tesseract (for a picture) or OCRmyPDF (for a PDF) writes
-a new PDF, stored under its own hash like
+The original bytes are never changed: Tesseract (for a picture or a PDF made only of pictures)
+or OCRmyPDF (for a PDF with text on some pages) writes a new PDF, stored under its own hash like
 a version's bytes and recorded as the version's `searchable_pdf` rendition; its text becomes
 the version's text (`text_source` = `ocr`). At most `KONTOR_OCR_JOBS` jobs run at once in one
 process (a semaphore, one per core by default). A job that fails for a reason that may pass is
@@ -41,10 +41,11 @@ from repository.ocr import (
     OcrFailed,
     OcrLimits,
     OcrRefused,
+    is_image_only,
     is_scan_type,
     make_searchable,
 )
-from repository.tesseract import read_picture
+from repository.tesseract import read_picture, read_scanned_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +168,8 @@ def _read(version: Version) -> str:
         target = Path(folder) / "searchable.pdf"
         if is_scan_type(version.mime_type):
             text = read_picture(original, target, settings_limits)
+        elif is_image_only(original, settings_limits):
+            text = read_scanned_pdf(original, target, settings_limits)
         else:
             make_searchable(Path(original), target, settings_limits)
             try:

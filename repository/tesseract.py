@@ -1,8 +1,9 @@
-"""Pictures (PNG, JPEG, TIFF pages) read by Tesseract itself into text and a searchable PDF.
+"""Pictures (PNG, JPEG, TIFF pages) and PDFs made only of pictures read by Tesseract itself.
 
-A picture needs none of what OCRmyPDF adds around Tesseract for PDFs (rasterising pages,
-grafting text layers onto kept pages), so it goes to Tesseract directly, in one run for all
-of its pages, with the same care:
+A picture, or a scanner's PDF whose every page is a picture, needs none of what OCRmyPDF adds
+around Tesseract for mixed PDFs (grafting text layers onto kept pages), so it goes to
+Tesseract directly, in one run for all of its pages (a PDF's pages drawn by `pdftoppm` first),
+with the same care:
 
 - skew: each page's skew is found on a small copy (`straightening_angle`), and a page turned
   by a few degrees is straightened before it is read;
@@ -26,7 +27,14 @@ import numpy as np
 from PIL import Image, ImageSequence
 from pypdf import PdfReader, PdfWriter
 
-from repository.ocr import OcrFailed, OcrLimits, check_image, picture_dpi
+from repository.ocr import (
+    DEFAULT_DPI,
+    OcrFailed,
+    OcrLimits,
+    check_image,
+    check_pdf,
+    picture_dpi,
+)
 
 # A skew is looked for up to this many degrees either way; smaller ones are left as they are.
 MAX_SKEW_DEGREES = 6.0
@@ -115,14 +123,62 @@ def _in_time(deadline: float) -> None:
 
 def read_picture(path: str, target_pdf: Path, limits: OcrLimits) -> str:
     """The picture's text, read by Tesseract; its searchable PDF is written to `target_pdf`."""
-    program = tesseract_program()
-    if program is None:
-        raise OcrFailed("OCR is not installed on the server (tesseract)")
+    program = _program()
     deadline = time.monotonic() + limits.timeout_seconds
     check_image(path, limits)
     folder = target_pdf.parent
     source, dpi = _prepared(path, folder, deadline) if limits.deskew else (Path(path), 0)
-    output = folder / "tesseract"
+    return _read(program, source, dpi, target_pdf, limits, deadline)
+
+
+def read_scanned_pdf(path: str, target_pdf: Path, limits: OcrLimits) -> str:
+    """A PDF whose every page is a picture (a scanner's PDF): its pages drawn by poppler's
+    `pdftoppm` at 300 dpi (less for pages so large they would pass the pixel limit) and read
+    as pictures; the searchable PDF is made of those pictures, the original left as it is."""
+    program = _program()
+    deadline = time.monotonic() + limits.timeout_seconds
+    pages = check_pdf(path, limits)
+    dpi = _drawing_dpi(path, limits)
+    folder = target_pdf.parent
+    drawn = folder / "drawn"
+    draw = ["pdftoppm", "-r", str(dpi), "-jpeg", "-jpegopt", "quality=90", path, str(drawn)]
+    _run(draw, limits, deadline)
+    # pdftoppm pads the page numbers to one width, so the names sort in page order.
+    files = sorted(folder.glob("drawn-*.jpg"))
+    if len(files) != pages:
+        raise OcrFailed(f"{len(files)} of the PDF's {pages} pages could be drawn")
+    for file in files if limits.deskew else []:
+        _in_time(deadline)
+        with Image.open(file) as page:
+            angle = straightening_angle(page)
+            level = _turned(page, angle) if abs(angle) >= MIN_SKEW_DEGREES else None
+        if level is not None:
+            level.save(file, "JPEG", quality=90, dpi=(dpi, dpi))
+    listing = folder / "pages.txt"
+    listing.write_text("".join(f"{file}\n" for file in files), "utf-8")
+    return _read(program, listing, dpi, target_pdf, limits, deadline)
+
+
+def _drawing_dpi(path: str, limits: OcrLimits) -> int:
+    reader = PdfReader(path, strict=False)
+    largest = max(float(page.mediabox.width * page.mediabox.height) for page in reader.pages)
+    square_inches = max(largest / (72 * 72), 1.0)
+    return max(1, min(DEFAULT_DPI, int((limits.max_pixels / square_inches) ** 0.5)))
+
+
+def _program() -> str:
+    program = tesseract_program()
+    if program is None:
+        raise OcrFailed("OCR is not installed on the server (tesseract)")
+    return program
+
+
+def _read(
+    program: str, source: Path, dpi: int, target_pdf: Path, limits: OcrLimits, deadline: float
+) -> str:
+    """Tesseract over `source` (a picture or a list of page files): its text; the searchable
+    PDF, pages turned upright, written to `target_pdf`."""
+    output = target_pdf.parent / "tesseract"
     command = [
         program,
         str(source),
@@ -167,7 +223,8 @@ def _run(command: list[str], limits: OcrLimits, deadline: float) -> None:
     if process.returncode != 0:
         lines = [line.strip() for line in errors.decode("utf-8", "replace").splitlines()]
         reason = next((line for line in reversed(lines) if line), "")
-        raise OcrFailed(reason[:300] or f"tesseract exited with {process.returncode}")
+        name = Path(command[0]).name
+        raise OcrFailed(reason[:300] or f"{name} exited with {process.returncode}")
 
 
 def _page_turns(hocr: str) -> list[int]:

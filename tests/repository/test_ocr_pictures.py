@@ -110,3 +110,31 @@ def test_each_page_of_a_multi_page_tiff_is_read(alice: APIClient) -> None:
     assert "Bornholm" in body["text"]
     pages = _searchable_pdf(alice, document_id).pages
     assert [page.rotation for page in pages] == [0, 180]
+
+
+def test_a_scanners_pdf_is_read_page_by_page_and_its_searchable_pdf_keeps_the_page_sizes(
+    alice: APIClient,
+) -> None:
+    """A PDF made only of pictures (as a scanner makes it), the second page upside down and
+    askew: both pages read, the searchable PDF has both at their original size, upright."""
+    first = _page([*LETTER[:2], "Page one mentions the Oresund bridge."])
+    second = _page(["Page two mentions the Kalmar castle.", *LETTER[2:]], 180 + 3)
+    buffer = io.BytesIO()
+    first.save(buffer, "PDF", resolution=300, save_all=True, append_images=[second])
+    scan = buffer.getvalue()
+    sizes = [(round(page.mediabox.width), round(page.mediabox.height)) for page in _pages(scan)]
+    document_id = upload(alice, scan, "scanned.pdf").json()["id"]
+    body = _text_when_ready(alice, document_id)
+    assert body["status"] == TextStatus.DONE, body
+    assert "Oresund" in body["text"]
+    assert "Kalmar" in body["text"]
+    searchable = _searchable_pdf(alice, document_id).pages
+    assert [page.rotation for page in searchable] == [0, 180]
+    assert [
+        (round(page.mediabox.width), round(page.mediabox.height)) for page in searchable
+    ] == sizes
+    assert streamed(alice.get(f"/api/v1/documents/{document_id}/download/")) == scan
+
+
+def _pages(pdf: bytes) -> list:
+    return list(PdfReader(io.BytesIO(pdf)).pages)
