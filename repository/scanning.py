@@ -135,6 +135,13 @@ def ocr_version(version_id: int, finish: Finish) -> str:
                 )
                 outcome = _failed(f"OCR failed {version.ocr_attempts} times: {error}")
                 continue
+            except Exception as error:  # unforeseen, from a tool or this file: a failed try
+                logger.exception(
+                    "OCR of version %s crashed (try %s)", version.pk, version.ocr_attempts
+                )
+                reason = f"{type(error).__name__}: {error}"
+                outcome = _failed(f"OCR failed {version.ocr_attempts} times: {reason}")
+                continue
             outcome = {
                 "text": text,
                 "text_status": TextStatus.DONE,

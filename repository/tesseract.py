@@ -161,7 +161,7 @@ def read_scanned_pdf(path: str, target_pdf: Path, limits: OcrLimits) -> str:
 
 def _drawing_dpi(path: str, limits: OcrLimits) -> int:
     reader = PdfReader(path, strict=False)
-    largest = max(float(page.mediabox.width * page.mediabox.height) for page in reader.pages)
+    largest = max(abs(float(page.mediabox.width * page.mediabox.height)) for page in reader.pages)
     square_inches = max(largest / (72 * 72), 1.0)
     return max(1, min(DEFAULT_DPI, int((limits.max_pixels / square_inches) ** 0.5)))
 

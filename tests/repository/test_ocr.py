@@ -9,6 +9,7 @@ from django.core.management import call_command
 from PIL import Image
 from rest_framework.test import APIClient
 
+from repository import scanning
 from repository.models import TextStatus, Version
 from repository.ocr import ocrmypdf_program
 from tests.conftest import wait_for
@@ -114,3 +115,22 @@ def test_extract_pending_queues_ocr_lost_with_its_process_again(alice: APIClient
     assert version.text_status == TextStatus.DONE
     assert "Oslo" in version.text
     assert version.ocr_attempts == 2
+
+
+@pytest.mark.embedded_only
+def test_an_unforeseen_crash_in_ocr_fails_the_text_with_its_reason_instead_of_leaving_it_pending(
+    alice: APIClient, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """A fake, for a fault no real file is known to cause: the picture reader raises an error
+    of no OCR kind. Each try counts, and the text ends failed with the reason."""
+
+    def crash(*_: object) -> str:
+        raise RuntimeError("the reader fell over")
+
+    monkeypatch.setattr(scanning, "read_picture", crash)
+    settings.KONTOR_OCR_ATTEMPTS = 2
+    document_id = upload(alice, text_page_png("Never read"), "crash.png").json()["id"]
+    body = _text_when_ready(alice, document_id)
+    assert body["status"] == TextStatus.FAILED
+    assert "RuntimeError: the reader fell over" in body["error"]
+    assert Version.objects.get(document_id=document_id).ocr_attempts == 2
