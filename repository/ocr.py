@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +182,20 @@ def make_searchable(source_pdf: Path, target_pdf: Path, limits: OcrLimits) -> No
         str(source_pdf),
         str(target_pdf),
     ]
+    deadline = time.monotonic() + limits.timeout_seconds
+    returncode, errors = run_tool(command, deadline, limits)
+    if returncode == 0 and target_pdf.exists():
+        return
+    reason = last_line(errors) or f"ocrmypdf exited with {returncode}"
+    # 2: bad input, 8: encrypted; both are properties of the file.
+    if returncode in (2, 8):
+        raise OcrRefused(reason)
+    raise OcrFailed(reason)
+
+
+def run_tool(command: list[str], deadline: float, limits: OcrLimits) -> tuple[int, bytes]:
+    """Run an OCR tool on one core, in its own process group, killed with everything it
+    started at the deadline; its exit code and what it wrote to stderr."""
     # One core per job: Tesseract's own threads would compete with the other jobs' cores.
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     process = subprocess.Popen(
@@ -188,26 +203,21 @@ def make_searchable(source_pdf: Path, target_pdf: Path, limits: OcrLimits) -> No
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=environment,
-        start_new_session=True,  # its own process group: a deadline ends Tesseract too
+        start_new_session=True,
     )
     try:
-        _, errors = process.communicate(timeout=limits.timeout_seconds)
+        _, errors = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired as error:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise OcrFailed(
             f"OCR took longer than {limits.timeout_seconds:g} s and was stopped"
         ) from error
-    if process.returncode == 0 and target_pdf.exists():
-        return
-    reason = _last_line(errors) or f"ocrmypdf exited with {process.returncode}"
-    # 2: bad input, 8: encrypted; both are properties of the file.
-    if process.returncode in (2, 8):
-        raise OcrRefused(reason)
-    raise OcrFailed(reason)
+    return process.returncode, errors
 
 
-def _last_line(errors: bytes) -> str:
+def last_line(errors: bytes) -> str:
+    """The last line a tool wrote to stderr (its reason, as a rule), shortened."""
     lines = [line.strip() for line in errors.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line]
     return lines[-1][:300] if lines else ""

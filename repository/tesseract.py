@@ -15,11 +15,8 @@ with the same care:
   with everything it started when the time is up.
 """
 
-import os
 import re
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -33,7 +30,9 @@ from repository.ocr import (
     OcrLimits,
     check_image,
     check_pdf,
+    last_line,
     picture_dpi,
+    run_tool,
 )
 
 # A skew is looked for up to this many degrees either way; smaller ones are left as they are.
@@ -203,28 +202,10 @@ def _read(
 
 
 def _run(command: list[str], limits: OcrLimits, deadline: float) -> None:
-    # One core per job: Tesseract's own threads would compete with the other jobs' cores.
-    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=environment,
-        start_new_session=True,  # its own process group: a deadline ends all of it
-    )
-    try:
-        _, errors = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired as error:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise OcrFailed(
-            f"OCR took longer than {limits.timeout_seconds:g} s and was stopped"
-        ) from error
-    if process.returncode != 0:
-        lines = [line.strip() for line in errors.decode("utf-8", "replace").splitlines()]
-        reason = next((line for line in reversed(lines) if line), "")
+    returncode, errors = run_tool(command, deadline, limits)
+    if returncode != 0:
         name = Path(command[0]).name
-        raise OcrFailed(reason[:300] or f"{name} exited with {process.returncode}")
+        raise OcrFailed(last_line(errors) or f"{name} exited with {returncode}")
 
 
 def _page_turns(hocr: str) -> list[int]:
